@@ -1,0 +1,3 @@
+from mockvoice.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,79 @@
+"""Finding audio devices. ``sounddevice`` is imported lazily: it needs PortAudio."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mockvoice.errors import DeviceError, MissingDependency
+
+
+def import_sounddevice() -> Any:
+    try:
+        import sounddevice
+    except OSError as e:  # raised where the PortAudio library is missing
+        raise MissingDependency("PortAudio (Debian package libportaudio2)",
+                                "to record and play audio", e) from e
+    except ImportError as e:
+        raise MissingDependency("sounddevice", "to record and play audio", e) from e
+    return sounddevice
+
+
+@dataclass(frozen=True)
+class Device:
+    index: int
+    name: str
+    inputs: int
+    outputs: int
+    default_rate: float
+    is_default_input: bool = False
+
+
+def list_devices() -> list[Device]:
+    sd = import_sounddevice()
+    try:
+        raw = sd.query_devices()
+        default_in = sd.default.device[0]
+    except Exception as e:  # PortAudio could not enumerate devices
+        raise DeviceError(f"Could not list audio devices: {e}") from e
+    return [
+        Device(i, d["name"], d["max_input_channels"], d["max_output_channels"],
+               d["default_samplerate"], is_default_input=(i == default_in))
+        for i, d in enumerate(raw)
+    ]
+
+
+def resolve_input(devices: list[Device], wanted: str | int | None) -> Device:
+    """Pick the input device for ``--input-device`` (index, exact or partial name, or default).
+
+    Pure: takes the device list so it is tested without hardware.
+    """
+    inputs = [d for d in devices if d.inputs > 0]
+    if not inputs:
+        raise DeviceError(
+            "No microphone found: this machine has no audio input device.",
+            "plug in or enable a microphone (and check it in your sound settings), then "
+            "run `mockvoice devices` to see it; `mockvoice analyze FILE` works without one",
+        )
+    choices = ", ".join(f"{d.index}: {d.name}" for d in inputs)
+    if wanted is None or wanted == "":
+        for d in inputs:
+            if d.is_default_input:
+                return d
+        return inputs[0]
+    text = str(wanted).strip()
+    if text.isdigit():
+        for d in inputs:
+            if d.index == int(text):
+                return d
+        raise DeviceError(f"No input device with index {text}.", f"use one of: {choices}")
+    exact = [d for d in inputs if d.name.lower() == text.lower()]
+    partial = [d for d in inputs if text.lower() in d.name.lower()]
+    match = exact or partial
+    if len(match) == 1 or exact:
+        return match[0]
+    if not match:
+        raise DeviceError(f"No input device named {text!r}.", f"use one of: {choices}")
+    names = ", ".join(f"{d.index}: {d.name}" for d in match)
+    raise DeviceError(f"Input device name {text!r} matches several devices: {names}.",
+                      "give its index or the full name")
