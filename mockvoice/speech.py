@@ -11,14 +11,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import logging
 import os
-import tempfile
-import threading
+import subprocess
+import sys
 from pathlib import Path
 from typing import Protocol
-
-import numpy as np
 
 from mockvoice.errors import AudioError, MissingDependency
 from mockvoice.wavfile import read_wav
@@ -33,43 +32,64 @@ class Speaker(Protocol):
         """Say ``text`` and return once it has been heard (or could not be played)."""
 
 
-def synthesize_to_file(text: str, path: Path, *, rate: int | None = None, retries: int = 2) -> Path:
-    """Render ``text`` to a WAV file with pyttsx3. Raises AudioError if no file appears."""
+def synthesize(items: list[tuple[str, Path]], *, rate: int | None = None) -> None:
+    """Render each (text, path) to a WAV file with pyttsx3, in a child process.
+
+    A child process because the espeak driver calls back into Python from C and
+    has crashed the interpreter when an engine is created twice in one process;
+    a crash or hang there must not take the session (and its recordings) down.
+    """
+    if not items:
+        return
+    job = json.dumps({"rate": rate, "items": [[t, str(p)] for t, p in items]})
+    try:
+        done = subprocess.run([sys.executable, "-m", "mockvoice.speech"], input=job,
+                              capture_output=True, text=True,
+                              timeout=SYNTH_TIMEOUT_S + 5 * len(items))
+        problem = done.stderr.strip().splitlines()[-1] if done.returncode else ""
+    except subprocess.TimeoutExpired:
+        problem = "the speech engine hung"
+    missing = [p for _, p in items if not (Path(p).exists() and Path(p).stat().st_size > 44)]
+    if missing:
+        raise AudioError(
+            f"Could not synthesise speech to {missing[0]}: {problem or 'no audio was written'}.",
+            "check that espeak-ng is installed (scripts/install.sh installs it)",
+        )
+
+
+def synthesize_to_file(text: str, path: Path, *, rate: int | None = None) -> Path:
+    """Render ``text`` to a WAV file (22.05 kHz mono with espeak-ng)."""
+    synthesize([(text, Path(path))], rate=rate)
+    return Path(path)
+
+
+def _child_main() -> int:
+    """The child side of ``synthesize``: one engine, one file at a time, one retry each."""
+    job = json.load(sys.stdin)
+    for _, path in job["items"]:  # pyttsx3 hangs, rather than fails, on an unwritable path
+        folder = os.path.dirname(os.path.abspath(path))
+        if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
+            print(f"cannot write to {folder}", file=sys.stderr)
+            return 1
     try:
         import pyttsx3
-    except Exception as e:  # ImportError, or OSError when espeak-ng is missing
-        raise MissingDependency("pyttsx3 with espeak-ng", "to speak the questions", e) from e
 
-    path = Path(path)
-    last_error: BaseException | None = None
-    for _ in range(retries + 1):
-        result: dict[str, BaseException] = {}
-
-        def run() -> None:
-            try:
-                engine = pyttsx3.init()
-                if rate:
-                    engine.setProperty("rate", rate)
-                # pyttsx3 prints "Audio saved to ..."; keep our terminal clean.
-                with contextlib.redirect_stdout(io.StringIO()):
-                    engine.save_to_file(text, str(path))
-                    engine.runAndWait()
-            except BaseException as e:  # noqa: BLE001 - reported to the caller below
-                result["error"] = e
-
-        worker = threading.Thread(target=run, daemon=True, name="tts")
-        worker.start()
-        worker.join(SYNTH_TIMEOUT_S)
-        if worker.is_alive():
-            last_error = TimeoutError(f"speech engine gave no audio in {SYNTH_TIMEOUT_S:.0f} s")
-            continue
-        last_error = result.get("error")
-        if path.exists() and path.stat().st_size > 44:
-            return path
-    raise AudioError(
-        f"Could not synthesise speech to {path}: {last_error or 'the engine wrote no file'}.",
-        "check that espeak-ng is installed (scripts/install.sh installs it)",
-    ) from last_error
+        engine = pyttsx3.init()
+    except Exception as e:  # ImportError, or OSError/RuntimeError when espeak-ng is missing
+        print(MissingDependency("pyttsx3 with espeak-ng", "to speak the questions", e),
+              file=sys.stderr)
+        return 1
+    if job.get("rate"):
+        engine.setProperty("rate", job["rate"])
+    for text, path in job["items"]:
+        for _ in range(2):  # a first save has been seen to write nothing
+            # pyttsx3 prints "Audio saved to ..." on stdout; it is not ours to show.
+            with contextlib.redirect_stdout(io.StringIO()):
+                engine.save_to_file(text, path)
+                engine.runAndWait()
+            if os.path.exists(path) and os.path.getsize(path) > 44:
+                break
+    return 0
 
 
 class TTSSpeaker:
@@ -87,27 +107,28 @@ class TTSSpeaker:
         self.rate = rate
         self.warning: str | None = None  # set when playback failed, shown once by the CLI
 
-    def audio_for(self, text: str) -> Path:
+    def _cached(self, text: str) -> Path:
         key = hashlib.sha256(f"{self.rate}|{text}".encode()).hexdigest()[:16]
-        target = self.cache_dir / "tts" / f"{key}.wav"
-        if target.exists():
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(suffix=".wav", dir=target.parent)
-        os.close(fd)
-        os.unlink(tmp)  # the engine creates the file itself
-        try:
-            synthesize_to_file(text, Path(tmp), rate=self.rate)
-            os.replace(tmp, target)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        return target
+        return self.cache_dir / "tts" / f"{key}.wav"
+
+    def audio_for(self, text: str) -> Path:
+        self.prepare([text])
+        return self._cached(text)
 
     def prepare(self, texts: list[str]) -> None:
-        """Synthesise ahead of time so each question is heard without delay."""
-        for text in texts:
-            self.audio_for(text)
+        """Synthesise every question not yet cached, in one go, before the round starts."""
+        todo = {t: self._cached(t) for t in texts if not self._cached(t).exists()}
+        if not todo:
+            return
+        self.cache_dir.joinpath("tts").mkdir(parents=True, exist_ok=True)
+        staged = {t: p.with_name(f".tmp-{os.getpid()}-{p.name}") for t, p in todo.items()}
+        try:
+            synthesize(list(staged.items()), rate=self.rate)
+            for text, tmp in staged.items():
+                os.replace(tmp, todo[text])
+        finally:
+            for tmp in staged.values():
+                tmp.unlink(missing_ok=True)
 
     def speak(self, text: str) -> None:
         samples, rate = read_wav(self.audio_for(text))
@@ -130,3 +151,7 @@ class SilentSpeaker:
 
     def speak(self, text: str) -> None:
         self.spoken.append(text)
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child_main())

@@ -37,8 +37,27 @@ def recordings_root(flag: str | None = None) -> Path:
     return data / "mockvoice" / "recordings"
 
 
+def _unwritable(root: Path, e: OSError) -> StorageError:
+    return StorageError(
+        f"Cannot write to the recordings folder {root}: {e.strerror or e}.",
+        "make it writable, or choose another with --recordings DIR or MOCKVOICE_RECORDINGS",
+    )
+
+
+def ensure_writable(root: Path) -> None:
+    """Fail early, before any question is asked, if sessions cannot be saved under root."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise _unwritable(root, e) from e
+
+
 def new_session_dir(root: Path, now: datetime | None = None) -> Path:
     """Create a fresh, empty session folder; fails clearly if the root is not writable."""
+    ensure_writable(root)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -48,16 +67,9 @@ def new_session_dir(root: Path, now: datetime | None = None) -> Path:
                 candidate.mkdir()
             except FileExistsError:
                 continue
-            probe = candidate / ".write-test"
-            probe.write_bytes(b"")
-            probe.unlink()
             return candidate
     except OSError as e:
-        raise StorageError(
-            f"Cannot write to the recordings folder {root}: {e.strerror or e}.",
-            "make it writable, or choose another with --recordings DIR "
-            "or MOCKVOICE_RECORDINGS",
-        ) from e
+        raise _unwritable(root, e) from e
     raise StorageError(f"Too many sessions started this second in {root}.")
 
 

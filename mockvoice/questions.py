@@ -1,0 +1,285 @@
+"""Question sets: TOML files under ``prompts/``, loaded and validated strictly.
+
+A question set is user-editable data, so every mistake in it is reported as a
+QuestionFileError naming the file, the question (number and id) and the field,
+with a hint for the fix -- never a KeyError or a regex traceback mid-interview.
+The format is documented at the top of ``prompts/recruiter.toml``.
+
+Only the standard library is imported here so that ``--help`` and question
+listing start instantly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mockvoice.errors import QuestionFileError, UsageError
+
+SCHEMA = 1
+PROMPTS_ENV = "MOCKVOICE_PROMPTS"
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SET_KEYS = {"schema", "name", "title", "source", "questions"}
+_QUESTION_KEYS = {"id", "text", "advice", "guidance"}
+_GUIDANCE_KEYS = {"id", "label", "tip", "phrases", "words", "patterns", "rule"}
+
+
+@dataclass(frozen=True)
+class GuidancePoint:
+    """One thing a good answer mentions, and the cues that show it was mentioned."""
+
+    id: str
+    label: str
+    tip: str
+    phrases: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    rule: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int  # 1-based position in the set, what the user types in --questions
+    id: str
+    text: str
+    advice: str = ""
+    guidance: tuple[GuidancePoint, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    name: str
+    title: str
+    questions: tuple[Question, ...]
+    path: Path
+    source: str | None = None
+
+
+def prompts_dir() -> Path:
+    """The folder of built-in sets: ``<repo>/prompts``, or ``$MOCKVOICE_PROMPTS``."""
+    override = os.environ.get(PROMPTS_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(__file__).resolve().parent.parent / "prompts"
+
+
+def available_sets() -> list[str]:
+    folder = prompts_dir()
+    return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def builtin_path(name: str) -> Path:
+    """The file of the built-in set ``name``; QuestionFileError lists the sets if unknown."""
+    folder = prompts_dir()
+    path = folder / f"{name}.toml"
+    # A name is a file stem, never a path: "../x" must not escape the folder.
+    if not _ID_RE.match(name) or not path.is_file():
+        names = ", ".join(available_sets()) or "none"
+        raise QuestionFileError(
+            f"Unknown question set {name!r} (looked in {folder}).",
+            f"use one of: {names}; or pass the path of a .toml file",
+        )
+    return path
+
+
+def load_question_set(path: str | Path) -> QuestionSet:
+    """Read and validate a question set file. Every problem is a QuestionFileError."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise QuestionFileError(
+            f"{path}: cannot read the question file ({e.strerror or e}).",
+            "check the path, or use a built-in set name such as 'recruiter'",
+        ) from e
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise QuestionFileError(f"{path}: not UTF-8 text ({e}).", "save the file as UTF-8") from e
+    except tomllib.TOMLDecodeError as e:
+        raise QuestionFileError(
+            f"{path}: TOML syntax error: {e}.",
+            "fix the line shown; strings need quotes, regexes are easiest in 'single quotes'",
+        ) from e
+    return _parse_set(data, path)
+
+
+def select(question_set: QuestionSet, spec: str | None) -> list[Question]:
+    """Questions picked by ``--questions``: "1,4", ranges "2-4", or ids; None means all.
+
+    The order given is kept (so "4,1" asks 4 first); repeats are dropped.
+    """
+    questions = list(question_set.questions)
+    if spec is None:
+        return questions
+    n = len(questions)
+    valid = f"{question_set.name} has questions 1-{n}" if n > 1 else f"{question_set.name} has 1"
+    hint = "give numbers like 1,4 or ranges like 2-4 (or question ids)"
+    by_id = {q.id: q for q in questions}
+    picked: list[Question] = []
+    parts = [p.strip() for p in spec.split(",")]
+    if not any(parts):
+        raise UsageError(f"--questions is empty; {valid}.", hint)
+    for part in parts:
+        if part in by_id:
+            numbers = [by_id[part].number]
+        else:
+            m = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?", part)
+            if not m:
+                raise UsageError(f"Cannot read question {part!r} in {spec!r}; {valid}.", hint)
+            lo = int(m.group(1))
+            hi = int(m.group(2)) if m.group(2) else lo
+            if not (1 <= lo <= n and 1 <= hi <= n) or lo > hi:
+                raise UsageError(f"No question {part} in {spec!r}; {valid}.", hint)
+            numbers = list(range(lo, hi + 1))
+        for number in numbers:
+            q = questions[number - 1]
+            if q not in picked:
+                picked.append(q)
+    return picked
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+class _Where:
+    """Builds error messages that name the file, the question and the field."""
+
+    def __init__(self, path: Path, number: int | None = None, qid: str | None = None) -> None:
+        self.path, self.number, self.qid = path, number, qid
+
+    def fail(self, field: str, problem: str, hint: str) -> QuestionFileError:
+        where = str(self.path)
+        if self.number is not None:
+            where += f": question {self.number}" + (f" ({self.qid})" if self.qid else "")
+        return QuestionFileError(f"{where}: field '{field}': {problem}", hint)
+
+
+def _check_keys(table: dict[str, Any], allowed: set[str], where: _Where, prefix: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise where.fail(
+            prefix + unknown[0],
+            f"unknown key {unknown[0]!r}",
+            f"allowed keys here: {', '.join(sorted(allowed))} (check the spelling)",
+        )
+
+
+def _get_str(table: dict[str, Any], key: str, where: _Where, field: str,
+             *, required: bool = True) -> str | None:
+    if key not in table:
+        if required:
+            raise where.fail(field, "missing", f'add {key} = "..."')
+        return None
+    value = table[key]
+    if not isinstance(value, str) or not value.strip():
+        raise where.fail(field, f"must be a non-empty string, got {value!r}", f'use {key} = "..."')
+    return value.strip()
+
+
+def _get_id(table: dict[str, Any], where: _Where, field: str) -> str:
+    value = _get_str(table, "id", where, field)
+    assert value is not None
+    if not _ID_RE.match(value):
+        raise where.fail(field, f"id {value!r} is not a slug",
+                         "use lower-case letters, digits and dashes, e.g. \"about-yourself\"")
+    return value
+
+
+def _get_str_list(table: dict[str, Any], key: str, where: _Where, field: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise where.fail(field, "must be a list of non-empty strings",
+                         f'use {key} = ["...", "..."]')
+    return tuple(v.strip() for v in value)
+
+
+def _parse_set(data: dict[str, Any], path: Path) -> QuestionSet:
+    top = _Where(path)
+    _check_keys(data, _SET_KEYS, top, "")
+    schema = data.get("schema")
+    if isinstance(schema, bool) or not isinstance(schema, int):
+        raise top.fail("schema", f"must be the integer {SCHEMA}, got {schema!r}",
+                       f"put schema = {SCHEMA} at the top of the file")
+    if schema > SCHEMA:
+        raise top.fail("schema", f"version {schema} is newer than this mockvoice ({SCHEMA})",
+                       "upgrade mockvoice or rewrite the file in the older format")
+    name = _get_str(data, "name", top, "name")
+    title = _get_str(data, "title", top, "title")
+    source = _get_str(data, "source", top, "source", required=False)
+    items = data.get("questions")
+    if not isinstance(items, list) or not items or not all(isinstance(q, dict) for q in items):
+        raise top.fail("questions", "needs at least one [[questions]] table",
+                       'add [[questions]] with id = "..." and text = "..."')
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for number, item in enumerate(items, start=1):
+        raw_id = item.get("id")
+        where = _Where(path, number, raw_id if isinstance(raw_id, str) else None)
+        question = _parse_question(item, number, where)
+        if question.id in seen:
+            raise where.fail("id", f"duplicate question id {question.id!r}",
+                             "give every question its own id")
+        seen.add(question.id)
+        questions.append(question)
+    assert name is not None and title is not None
+    return QuestionSet(name, title, tuple(questions), path, source)
+
+
+def _parse_question(item: dict[str, Any], number: int, where: _Where) -> Question:
+    _check_keys(item, _QUESTION_KEYS, where, "")
+    qid = _get_id(item, where, "id")
+    text = _get_str(item, "text", where, "text")
+    advice = _get_str(item, "advice", where, "advice", required=False) or ""
+    raw_points = item.get("guidance", [])
+    if not isinstance(raw_points, list) or not all(isinstance(g, dict) for g in raw_points):
+        raise where.fail("guidance", "must be [[questions.guidance]] tables",
+                         "write each point as a [[questions.guidance]] table")
+    points: list[GuidancePoint] = []
+    for i, raw in enumerate(raw_points):
+        point = _parse_point(raw, where, f"guidance[{i}]")
+        if any(p.id == point.id for p in points):
+            raise where.fail(f"guidance[{i}].id", f"duplicate guidance id {point.id!r}",
+                             "give every guidance point of a question its own id")
+        points.append(point)
+    assert text is not None
+    return Question(number, qid, text, advice, tuple(points))
+
+
+def _parse_point(raw: dict[str, Any], where: _Where, prefix: str) -> GuidancePoint:
+    # Imported here: analysis owns the rules, and importing it at the top would be circular
+    # in spirit (analysis reads Question) even though it is not at run time.
+    from mockvoice.analysis import RULES
+
+    _check_keys(raw, _GUIDANCE_KEYS, where, prefix + ".")
+    gid = _get_id(raw, where, f"{prefix}.id")
+    label = _get_str(raw, "label", where, f"{prefix}.label")
+    tip = _get_str(raw, "tip", where, f"{prefix}.tip")
+    phrases = _get_str_list(raw, "phrases", where, f"{prefix}.phrases")
+    words = _get_str_list(raw, "words", where, f"{prefix}.words")
+    for j, word in enumerate(words):
+        if len(word.split()) != 1:
+            raise where.fail(f"{prefix}.words[{j}]", f"{word!r} is more than one word",
+                             "move it to phrases")
+    patterns = _get_str_list(raw, "patterns", where, f"{prefix}.patterns")
+    for j, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            hint = "write regexes in 'single quotes' and escape literal ( ) [ ] ? +"
+            field = f"{prefix}.patterns[{j}]"
+            raise where.fail(field, f"invalid regex {pattern!r}: {e}", hint) from e
+    rule = _get_str(raw, "rule", where, f"{prefix}.rule", required=False)
+    if rule is not None and rule not in RULES:
+        raise where.fail(f"{prefix}.rule", f"unknown rule {rule!r}",
+                         f"use one of: {', '.join(sorted(RULES))}")
+    if not (phrases or words or patterns or rule):
+        raise where.fail(prefix, "has no cues, so it could never be covered",
+                         "add phrases, words, patterns or a rule")
+    assert label is not None and tip is not None
+    return GuidancePoint(gid, label, tip, phrases, words, patterns, rule)

@@ -1,0 +1,178 @@
+"""One practice round: speak, record, transcribe, analyse, store; for each question.
+
+The loop is handed its engines (``Speaker``, ``Recorder``, ``Transcriber``) and
+its UI, so tests drive it with fakes and the CLI with the real ones. Every
+answer's audio is on disk before it is analysed, and ``session.json`` is
+rewritten after each step, so an interrupted round still lists what it has.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from mockvoice import analysis
+from mockvoice.errors import MockvoiceError
+from mockvoice.questions import Question, QuestionSet
+from mockvoice.recording import SPEECH_DBFS, Listener, Recorder, StopPolicy
+from mockvoice.results import SCHEMA_VERSION, AnswerReport
+from mockvoice.speech import Speaker
+from mockvoice.storage import answer_stem, write_json
+from mockvoice.transcribe import Transcriber
+from mockvoice.wavfile import read_wav
+
+
+class SessionUI(Protocol):
+    def question(self, number: int, total: int, question: Question) -> None: ...
+    def recording(self, policy: StopPolicy, path: Path) -> AbstractContextManager[Listener]: ...
+    def waiting(self, message: str) -> AbstractContextManager[None]: ...
+    def answer_report(self, report: AnswerReport) -> None: ...
+    def warn(self, message: str) -> None: ...
+
+
+@dataclass
+class AnswerRecord:
+    question: int
+    question_id: str
+    question_text: str
+    audio: str
+    status: str  # "recording", "analysed", "silent", "interrupted", "failed"
+    duration_s: float = 0.0
+    stopped_by: str | None = None
+    transcript: str | None = None
+    report: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class SessionResult:
+    id: str
+    folder: Path
+    question_set: str
+    started: str
+    status: str = "in-progress"  # "complete", "interrupted", "failed"
+    answers: list[AnswerRecord] = field(default_factory=list)
+    reports: list[AnswerReport] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_VERSION, "kind": "session", "id": self.id,
+            "question_set": self.question_set, "started": self.started,
+            "status": self.status, "answers": [vars(a) for a in self.answers],
+        }
+
+    def save(self) -> None:
+        write_json(self.folder / "session.json", self.to_dict(), replace=True)
+
+
+class BackgroundLoad:
+    """Loads the transcriber's model on a thread while the first question is spoken."""
+
+    def __init__(self, transcriber: Transcriber) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(transcriber,), daemon=True,
+                                        name="model-load")
+        self._thread.start()
+
+    def _run(self, transcriber: Transcriber) -> None:
+        try:
+            transcriber.load()
+        except BaseException as e:  # noqa: BLE001 - re-raised on the session's thread
+            self._error = e
+
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def wait(self) -> None:
+        while self._thread.is_alive():
+            self._thread.join(0.1)  # short joins keep Ctrl-C responsive
+        if self._error is not None:
+            raise self._error
+
+
+def run_session(
+    questions: list[Question],
+    question_set: QuestionSet,
+    *,
+    folder: Path,
+    speaker: Speaker,
+    recorder: Recorder,
+    transcriber: Transcriber,
+    ui: SessionUI,
+    policy: Callable[[], StopPolicy],
+    stop: threading.Event,
+) -> SessionResult:
+    result = SessionResult(id=folder.name, folder=folder, question_set=question_set.name,
+                           started=datetime.now().isoformat(timespec="seconds"))
+    result.save()
+    model = BackgroundLoad(transcriber)
+    try:
+        for i, question in enumerate(questions, 1):
+            ui.question(i, len(questions), question)
+            speaker.speak(question.text)
+            if not _answer(question, result, model, recorder, transcriber, ui, policy(), stop):
+                result.status = "interrupted"
+                break
+        else:
+            result.status = "complete"
+    except BaseException:
+        result.status = "failed" if result.status == "in-progress" else result.status
+        raise
+    finally:
+        result.save()
+    return result
+
+
+def _answer(question: Question, result: SessionResult, model: BackgroundLoad,
+            recorder: Recorder, transcriber: Transcriber, ui: SessionUI,
+            policy: StopPolicy, stop: threading.Event) -> bool:
+    """Record and analyse one answer. Returns False when the person pressed Ctrl-C."""
+    stem = answer_stem(question.number, question.id)
+    wav = result.folder / f"{stem}.wav"
+    record = AnswerRecord(question.number, question.id, question.text, wav.name, "recording")
+    result.answers.append(record)
+    result.save()
+    stop.clear()
+    with ui.recording(policy, wav) as listener:
+        rec = recorder.record(wav, policy, stop, [listener])
+    record.duration_s, record.stopped_by = round(rec.duration_s, 3), rec.stopped_by
+    if rec.stopped_by == "interrupt":
+        record.status = "interrupted"
+        result.save()
+        return False
+    if rec.peak_dbfs < SPEECH_DBFS:
+        record.status = "silent"
+        result.save()
+        ui.warn(f"No speech was heard in answer {question.number} ({wav}). Check the "
+                "microphone is not muted and is the one used (`mockvoice devices`, "
+                "--input-device).")
+        return True
+    try:
+        if not model.done:
+            with ui.waiting("Loading the speech recogniser…"):
+                model.wait()
+        model.wait()
+        samples, _ = read_wav(wav)
+        with ui.waiting("Transcribing your answer…"):
+            transcript = transcriber.transcribe(samples)
+    except MockvoiceError as e:
+        record.status, record.error = "failed", str(e)
+        result.save()
+        raise
+    write_json(result.folder / f"{stem}.transcript.json", transcript.to_dict())
+    record.transcript = f"{stem}.transcript.json"
+    report = analysis.analyze(transcript, question)
+    write_json(result.folder / f"{stem}.report.json", report.to_dict())
+    record.report, record.status = f"{stem}.report.json", "analysed"
+    result.reports.append(report)
+    result.save()
+    ui.answer_report(report)
+    return True
+
+

@@ -1,0 +1,44 @@
+"""Shared fixtures: a temp mockvoice cache for the whole run, the converted model, real clips."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+# Run from a checkout without `pip install -e .`: make the package importable.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from mockvoice.checkpoint import CheckpointInfo, cache_dir, convert_bundled  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def mockvoice_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """MOCKVOICE_CACHE pointed at one temp folder for the whole test session."""
+    folder = tmp_path_factory.mktemp("mockvoice-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MOCKVOICE_CACHE", str(folder))
+        yield folder
+
+
+@pytest.fixture(scope="session")
+def whisper_checkpoint(mockvoice_cache: Path) -> CheckpointInfo:
+    """tiny.en converted from the bundled CTranslate2 model, built once per test session.
+
+    Built explicitly rather than resolved, so a tiny.en.pt in the developer's
+    whisper cache cannot stand in for our conversion.
+    """
+    return convert_bundled(cache_dir() / "whisper" / "tiny.en.pt")
+
+
+@pytest.fixture(scope="session")
+def jfk_flac() -> Path:
+    """11 s of JFK's inaugural address, 16 kHz mono FLAC (whisper's own test clip)."""
+    path = DATA / "jfk.flac"
+    assert path.is_file(), f"missing test clip {path}"
+    return path

@@ -1,0 +1,300 @@
+"""The pure analysis core, driven by plain strings and hand-built word lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockvoice.analysis import RULES, analyze
+from mockvoice.questions import GuidancePoint, Question, builtin_path, load_question_set
+from mockvoice.results import AnswerReport, Transcript, Word
+
+QUESTIONS = {q.id: q for q in load_question_set(builtin_path("recruiter")).questions}
+PLAIN = Question(1, "plain", "Say something.")
+
+
+def report(text: str, question: Question = PLAIN) -> AnswerReport:
+    return analyze(Transcript.from_text(text), question)
+
+
+def fillers(text: str) -> list[str]:
+    return [h.filler for h in report(text).fillers.hits]
+
+
+def covered(text: str, qid: str) -> dict[str, str | None]:
+    """Guidance id -> evidence sentence, for the covered points only."""
+    return {g.id: g.evidence for g in report(text, QUESTIONS[qid]).guidance if g.covered}
+
+
+# --- fillers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I like hiking.",
+        "What kind of team do you have?",
+        "It seems like a good fit.",
+        "Do you know the answer?",
+        "It looks like the tests pass.",
+        "I would like to join.",
+        "That sort of thing matters.",
+        "What I mean is that we shipped.",
+        "We actually shipped on time.",
+        "I enjoy many sports, like tennis and chess.",
+        "Like I said, it went well.",
+        "I really like the people.",
+    ],
+)
+def test_literal_uses_are_not_fillers(text):
+    assert fillers(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It was, like, really hard.", ["like"]),
+        ("Like, I think it went well.", ["like"]),
+        ("it was like really hard", ["like"]),
+        ("You know, we shipped it.", ["you know"]),
+        ("It was hard, you know?", ["you know"]),
+        ("I mean, it worked.", ["i mean"]),
+        ("Basically we rewrote it.", ["basically"]),
+        ("Actually, I led it.", ["actually"]),
+        ("It was kind of hard.", ["kind of"]),
+        ("I sort of led it.", ["sort of"]),
+        ("It was kinda hard.", ["kind of"]),
+        ("Um, I think so.", ["um"]),
+    ],
+)
+def test_filler_uses_are_found(text, expected):
+    assert fillers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("spelling", "canonical"),
+    [("um", "um"), ("Umm,", "um"), ("uhm", "um"), ("uh", "uh"), ("Uhh...", "uh"),
+     ("er", "er"), ("erm", "er"), ("ah", "ah"), ("hmm", "hmm"), ("Hmmm.", "hmm"),
+     ("mm", "mm"), ("mmm", "mm")],
+)
+def test_hesitation_spellings(spelling, canonical):
+    hits = report(f"So {spelling} we shipped it.").fillers.hits
+    assert [(h.filler, h.text, h.kind) for h in hits] == [(canonical, spelling, "hesitation")]
+
+
+def test_multi_word_fillers_across_punctuation_and_case():
+    hits = report("YOU KNOW, it was hard. And, You, know, I MEAN... we did it.").fillers.hits
+    assert [h.filler for h in hits] == ["you know", "you know", "i mean"]
+    assert hits[0].text == "YOU KNOW," and hits[0].kind == "discourse"
+
+
+def test_filler_counts_and_rates():
+    r = report("Um, so, like, we um shipped it, you know, uh, on time basically. Umm.")
+    f = r.fillers
+    assert f.counts == {"um": 3, "basically": 1, "like": 1, "uh": 1, "you know": 1}
+    assert f.total == 7 == sum(f.counts.values())
+    assert r.words == 14
+    assert f.per_100_words == pytest.approx(7 / 14 * 100, abs=0.01)
+    assert f.per_minute is None  # no timings in a text transcript
+    assert any("fillers" in tip for tip in r.tips)
+
+
+def test_fillers_carry_times_from_words():
+    words = [Word("Um,", 0.5, 0.8), Word("I", 1.0, 1.1), Word("led", 1.1, 1.4),
+             Word("it,", 1.4, 1.6), Word("you", 1.7, 1.8), Word("know.", 1.8, 2.0)]
+    r = analyze(Transcript("Um, I led it, you know.", words, duration_s=2.5), PLAIN)
+    assert [(h.filler, h.start) for h in r.fillers.hits] == [("um", 0.5), ("you know", 1.7)]
+
+
+# --- timing ----------------------------------------------------------------------------
+
+
+def timed(text: str, starts: list[float], length: float = 0.3) -> Transcript:
+    words = [Word(t, s, s + length) for t, s in zip(text.split(), starts, strict=True)]
+    return Transcript(text, words, duration_s=starts[-1] + length + 1.0)
+
+
+def test_wpm_pauses_latency_from_timed_words():
+    # 10 words, first at 1.5 s; a 3.7 s gap after word 5 and a 1.0 s gap (not long) after word 8.
+    starts = [1.5, 2.0, 2.5, 3.0, 3.5, 7.5, 8.0, 8.5, 9.8, 10.3]
+    r = analyze(timed("I led a big migration. It went well and we", starts), PLAIN)
+    assert r.words == 10
+    assert r.latency_s == 1.5
+    assert r.duration_s == pytest.approx(11.6)
+    assert len(r.pauses) == 1
+    assert (r.pauses[0].start, r.pauses[0].end) == (pytest.approx(3.8), 7.5)
+    assert r.pauses[0].length == pytest.approx(3.7)
+    # speaking time = 10.6 - 1.5 - 3.7 = 5.4 s
+    assert r.speaking_s == pytest.approx(5.4)
+    assert r.wpm == pytest.approx(10 / 5.4 * 60, abs=0.1)
+    assert any("pause" in tip for tip in r.tips)
+
+
+def test_long_pause_threshold_is_a_parameter():
+    starts = [0.2, 0.6, 3.0]
+    t = timed("one two three", starts)
+    assert len(analyze(t, PLAIN).pauses) == 1  # gap 2.1 s >= 2.0
+    assert analyze(t, PLAIN, long_pause_s=2.5).pauses == []
+
+
+def test_punctuation_words_are_not_counted_or_timed():
+    words = [Word("Hello", 0.0, 0.4), Word("-", 0.4, 0.4), Word("world.", 3.0, 3.4),
+             Word("...", 3.4, 3.5)]
+    r = analyze(Transcript("Hello - world.", words, duration_s=4.0), PLAIN)
+    assert r.words == 2
+    assert len(r.pauses) == 1 and r.pauses[0].start == 0.4
+
+
+def test_untimed_text_has_no_timing_measures():
+    r = report("I led the team. We shipped.")
+    assert (r.duration_s, r.speaking_s, r.wpm, r.latency_s, r.pauses) == (None, None, None,
+                                                                          None, [])
+    assert r.words == 6
+
+
+def test_pace_tips():
+    slow = timed(" ".join(["word"] * 20), [i * 0.8 for i in range(20)], length=0.5)  # ~77 wpm
+    fast = timed(" ".join(["word"] * 60), [i * 0.3 for i in range(60)], length=0.25)  # 200 wpm
+    good = timed(" ".join(["word"] * 30), [i * 0.43 for i in range(30)], length=0.35)
+    assert any("pace" in t and "aim for 120-160" in t for t in analyze(slow, PLAIN).tips)
+    assert any("Slow down" in t for t in analyze(fast, PLAIN).tips)
+    assert analyze(good, PLAIN).tips == []
+
+
+def test_empty_answer():
+    r = analyze(Transcript(""), QUESTIONS["best-achievement"])
+    assert r.words == 0 and r.fillers.total == 0 and r.fillers.per_100_words is None
+    assert r.covered == 0 and len(r.tips) == 2
+
+
+def test_words_fall_back_to_text():
+    r = analyze(Transcript("I led it. Um, yes."), PLAIN)
+    assert r.words == 5 and r.fillers.counts == {"um": 1}
+
+
+# --- guidance --------------------------------------------------------------------------
+
+STRONG = {
+    "about-yourself": "I'm a software developer with five years at Shopify. I have a degree in "
+    "computer science from Leeds. Outside of work I play chess, and in my spare time I climb.",
+    "previous-roles": "At Acme I was a backend engineer on a team of six. I built the payments "
+    "API in Python and Kafka, which cut checkout failures by a third.",
+    "why-join-us": "I've been using your product for two years and I love your mission. My "
+    "experience building payment systems is exactly what this role needs.",
+    "best-achievement": "I led the migration of our billing system. It cut invoice errors by "
+    "forty percent in three months.",
+    "lowest-moment": "My lowest moment was when a release I pushed took down checkout for an "
+    "hour. I apologised, worked with the on-call team to roll back, and I wrote a post-mortem. "
+    "It taught me to always ship behind a feature flag.",
+    "ideal-workplace": "I like a hybrid setup with two days in the office. I prefer "
+    "asynchronous communication with few meetings. And I want mentors so I can keep growing.",
+    "greatest-strength": "My greatest strength is debugging hard problems. Last year I tracked "
+    "down a memory leak that had crashed our servers for weeks.",
+    "not-good-at": "I'm not good at estimating large tasks. I'm working on it by breaking work "
+    "into smaller pieces.",
+}
+WEAK = {
+    "about-yourself": "I like solving problems and I'm a hard worker.",
+    "previous-roles": "It was fine. I did a lot of things there and it was a good time.",
+    "why-join-us": "I need a new job and I heard the salary is good.",
+    "best-achievement": "We had a successful project and everyone was happy. We built it in 2019.",
+    "lowest-moment": "I don't really have low moments. Things usually go well for me.",
+    "ideal-workplace": "A nice place with good people and free coffee.",
+    "greatest-strength": "I guess I just try my best at everything.",
+    "not-good-at": "I'm a perfectionist and I work too hard.",
+}
+
+
+@pytest.mark.parametrize("qid", list(STRONG))
+def test_strong_answer_covers_every_point_with_evidence(qid):
+    got = covered(STRONG[qid], qid)
+    assert list(got) == [g.id for g in QUESTIONS[qid].guidance]
+    for evidence in got.values():
+        assert evidence and evidence in STRONG[qid]
+
+
+@pytest.mark.parametrize("qid", list(WEAK))
+def test_weak_answer_covers_nothing_and_gets_a_tip_per_point(qid):
+    r = report(WEAK[qid], QUESTIONS[qid])
+    assert r.covered == 0
+    assert r.tips == [g.tip for g in QUESTIONS[qid].guidance]
+    assert all(g.evidence is None and g.start is None for g in r.guidance)
+
+
+def test_evidence_is_the_covering_sentence():
+    got = covered(STRONG["best-achievement"], "best-achievement")
+    assert got["own-role"] == "I led the migration of our billing system."
+    assert got["measurable-result"] == "It cut invoice errors by forty percent in three months."
+
+
+def test_evidence_start_time_from_whisper_words():
+    words = [Word(" We", 0.4, 0.6), Word(" shipped.", 0.6, 1.0), Word(" I", 1.5, 1.6),
+             Word(" designed", 1.6, 2.0), Word(" it,", 2.0, 2.2), Word(" um,", 2.3, 2.5),
+             Word(" in", 2.6, 2.7), Word(" Go.", 2.7, 3.0)]
+    r = analyze(Transcript("We shipped. I designed it, um, in Go.", words, 3.2),
+                QUESTIONS["best-achievement"])
+    own = next(g for g in r.guidance if g.id == "own-role")
+    assert own.covered and own.evidence == "I designed it, um, in Go." and own.start == 1.5
+
+
+def test_phrases_match_across_punctuation_and_fillers():
+    assert "personal-interests" in covered("In my, um, FREE time, I paint.", "about-yourself")
+    assert "qualifications" in covered("I have a Bachelor's in maths.", "about-yourself")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["We cut costs by forty percent.", "Latency went from 900 to 120 milliseconds.",
+     "We doubled sign-ups.", "It saved $2m a year.", "We halved the build time.",
+     "Errors dropped 40%.", "It took three months.", "We reached ten thousand users.",
+     "Revenue grew by twenty-five per cent.", "It made deploys 5x faster.",
+     "Response times went from two seconds to two hundred ms.", "We reduced it by half."],
+)
+def test_quantity_rule_accepts_real_quantities(sentence):
+    assert "measurable-result" in covered(sentence, "best-achievement")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["We made it much better.", "It was in 2019.", "One day the boss called.",
+     "It was a huge improvement.", "We improved performance a lot."],
+)
+def test_quantity_rule_rejects_vague_results(sentence):
+    assert "measurable-result" not in covered(sentence, "best-achievement")
+
+
+@pytest.mark.parametrize(
+    "sentence", ["I led the project.", "I personally designed the schema.",
+                 "My role was to own the rollout.", "I was responsible for the rollout.",
+                 "I've built the whole pipeline.", "I took the lead on testing.",
+                 "Then I, um, basically rewrote the parser."])
+def test_first_person_action(sentence):
+    assert "own-role" in covered(sentence, "best-achievement")
+
+
+@pytest.mark.parametrize(
+    "sentence", ["We built a new platform and we shipped it on time.",
+                 "Our team led the migration.", "I think we did well.",
+                 "The team was proud of me."])
+def test_we_alone_is_not_own_role(sentence):
+    assert "own-role" not in covered(sentence, "best-achievement")
+
+
+def test_personal_interest_needs_a_real_pastime():
+    assert "personal-interests" not in covered("I like solving problems.", "about-yourself")
+    assert "personal-interests" not in covered("I was running the platform team.",
+                                               "about-yourself")
+    assert "personal-interests" in covered("I love to cook for friends.", "about-yourself")
+
+
+def test_rules_are_named_and_callable():
+    assert set(RULES) == {"quantity", "first-person-action"}
+    assert RULES["quantity"]("cut costs by forty percent")
+    assert not RULES["first-person-action"]("we shipped it")
+
+
+def test_custom_point_words_allow_plurals_and_patterns():
+    point = GuidancePoint("p", "P", "tip", words=("dog",), patterns=(r"\bcats? rule\b",))
+    q = Question(1, "q", "Pets?", guidance=(point,))
+    assert report("I have two dogs.", q).covered == 1
+    assert report("Cats rule!", q).covered == 1
+    assert report("I have a dogma.", q).covered == 0

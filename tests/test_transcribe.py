@@ -1,0 +1,127 @@
+"""Transcription: real speech made in the test, bad audio files, and the fake."""
+
+from __future__ import annotations
+
+import re
+import threading
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mockvoice.errors import AudioError
+from mockvoice.results import Transcript
+from mockvoice.speech import synthesize_to_file
+from mockvoice.transcribe import FakeTranscriber, WhisperTranscriber, load_audio
+
+# espeak-ng's voice plus tiny.en hear a sentence-initial "I led a team" as
+# "I lend a team"; with a few words before it, this sentence decodes the same
+# way in repeated runs.
+ANSWER = (
+    "Last year I led a team of five engineers, "
+    "and together we cut our deploy time by forty percent."
+)
+
+
+@pytest.fixture(scope="module")
+def transcriber(whisper_checkpoint) -> WhisperTranscriber:
+    # The converted file itself, so a tiny.en in the user's whisper cache is not used.
+    model = WhisperTranscriber(str(whisper_checkpoint.path))
+    model.load()
+    return model
+
+
+# --- reading audio -------------------------------------------------------------
+
+
+def test_missing_file_names_the_path(tmp_path):
+    path = tmp_path / "nothing.wav"
+    with pytest.raises(AudioError, match=re.escape(str(path))):
+        load_audio(path)
+
+
+def test_corrupt_file_names_the_path(tmp_path):
+    path = tmp_path / "noise.wav"
+    path.write_bytes(np.random.default_rng(0).bytes(4096))
+    with pytest.raises(AudioError, match=re.escape(str(path))):
+        load_audio(path)
+
+
+def test_zero_length_wav_names_the_path(tmp_path):
+    path = tmp_path / "empty.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+    with pytest.raises(AudioError, match=re.escape(str(path))):
+        load_audio(path)
+
+
+def test_bad_audio_is_refused_before_loading_a_model(tmp_path):
+    model = WhisperTranscriber("no-such-model")
+    with pytest.raises(AudioError):
+        model.transcribe(np.zeros(0, dtype=np.float32))
+    with pytest.raises(AudioError, match="missing.flac"):
+        model.transcribe(tmp_path / "missing.flac")
+    assert model.checkpoint is None
+
+
+def test_load_audio_resamples_to_16k_mono(jfk_flac):
+    samples = load_audio(jfk_flac)
+    assert samples.dtype == np.float32 and samples.ndim == 1
+    assert len(samples) == pytest.approx(11.0 * 16000, abs=160)
+    assert 0.01 < np.abs(samples).max() <= 1.0
+
+
+# --- the fake ------------------------------------------------------------------
+
+
+def test_fake_transcriber_returns_its_transcripts_in_order():
+    first, second = Transcript.from_text("one"), Transcript.from_text("two")
+    fake = FakeTranscriber([first, second])
+    fake.load()
+    assert fake.loaded
+    assert fake.transcribe(Path("a.wav")) is first
+    assert fake.transcribe(np.zeros(10, dtype=np.float32)) is second
+    assert len(fake.calls) == 2
+
+
+# --- real Whisper ----------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_synthesized_answer_is_transcribed_with_word_times(transcriber, tmp_path):
+    wav = synthesize_to_file(ANSWER, tmp_path / "answer.wav")
+    result = transcriber.transcribe(wav)
+
+    spoken = re.findall(r"[a-z0-9%]+", result.text.lower())
+    for word in ("led", "team", "engineers", "deploy"):
+        assert word in spoken, result.text
+    assert {"percent", "forty", "40", "40%"} & set(spoken), result.text
+
+    assert result.model == "tiny.en"
+    assert result.duration_s == pytest.approx(len(load_audio(wav)) / 16000)
+    assert result.timed and len(result.words) >= 10
+    starts = [w.start for w in result.words]
+    assert starts == sorted(starts)
+    for w in result.words:
+        assert w.text == w.text.strip() and w.text
+        assert 0 <= w.start <= w.end <= result.duration_s + 0.05
+        assert 0 <= w.probability <= 1
+
+
+@pytest.mark.slow
+def test_array_input_and_concurrent_load(whisper_checkpoint, jfk_flac):
+    model = WhisperTranscriber(str(whisper_checkpoint.path))
+    # The session loads in the background while the first question is spoken.
+    loaders = [threading.Thread(target=model.load) for _ in range(3)]
+    for t in loaders:
+        t.start()
+    for t in loaders:
+        t.join()
+    loaded = model._model
+    result = model.transcribe(load_audio(jfk_flac))
+    assert model._model is loaded
+    assert "ask not what your country can do for you" in result.text.lower().replace(",", "")
+    assert result.duration_s == pytest.approx(11.0, abs=0.01)
