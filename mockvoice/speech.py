@@ -136,7 +136,8 @@ class TTSSpeaker:
             from mockvoice.devices import import_sounddevice
 
             sd = import_sounddevice()
-            sd.play(samples, rate, device=self.output_device, blocking=True)
+            # A generous buffer: the model loads on another thread while this plays.
+            sd.play(samples, rate, device=self.output_device, blocking=True, latency="high")
         except Exception as e:  # no output device, PortAudio error: read it instead
             self.warning = f"could not play the question aloud ({e}); read it on screen"
             log.warning(self.warning)
