@@ -100,10 +100,13 @@ class CheckpointInfo:
 
 
 def cache_dir() -> Path:
-    """mockvoice's cache folder: $MOCKVOICE_CACHE, else $XDG_CACHE_HOME/mockvoice."""
+    """mockvoice's cache folder: $MOCKVOICE_CACHE, $MOCKVOICE_HOME/cache, or
+    $XDG_CACHE_HOME/mockvoice (~/.cache/mockvoice)."""
     override = os.environ.get("MOCKVOICE_CACHE")
     if override:
         return Path(override).expanduser()
+    if os.environ.get("MOCKVOICE_HOME"):
+        return Path(os.environ["MOCKVOICE_HOME"]).expanduser() / "cache"
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
     return base / "mockvoice"

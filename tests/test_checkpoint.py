@@ -42,10 +42,13 @@ def words_of(text: str) -> list[str]:
 # --- lookup order and cache location (no model needed) ---------------------
 
 
-def test_cache_dir_prefers_mockvoice_cache_then_xdg(monkeypatch, tmp_path):
+def test_cache_dir_prefers_mockvoice_cache_then_home_then_xdg(monkeypatch, tmp_path):
+    monkeypatch.setenv("MOCKVOICE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("MOCKVOICE_CACHE", str(tmp_path / "mv"))
     assert cache_dir() == tmp_path / "mv"
     monkeypatch.delenv("MOCKVOICE_CACHE")
+    assert cache_dir() == tmp_path / "home" / "cache"
+    monkeypatch.delenv("MOCKVOICE_HOME")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache_dir() == tmp_path / "xdg" / "mockvoice"
     monkeypatch.delenv("XDG_CACHE_HOME")
