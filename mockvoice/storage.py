@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -81,8 +81,10 @@ def write_json(path: Path, data: dict[str, Any], *, replace: bool = False) -> No
     """Write JSON atomically (temp file + rename). Refuses to replace unless asked."""
     if path.exists() and not replace:
         raise StorageError(f"{path} already exists; it will not be overwritten.")
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+    tmp = path.parent / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}.json"
     try:
+        # Not mkstemp: its 0600 would make reports private; 0666 & umask is the usual mode.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(data, f, indent=2, ensure_ascii=False)
             f.write("\n")
