@@ -8,14 +8,13 @@ cached. Every engine call runs with a timeout because speech engines can hang.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import logging
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +24,7 @@ from mockvoice.wavfile import read_wav
 log = logging.getLogger(__name__)
 
 SYNTH_TIMEOUT_S = 30.0
+RENDER_ATTEMPTS = 3
 
 
 class Speaker(Protocol):
@@ -33,28 +33,37 @@ class Speaker(Protocol):
 
 
 def synthesize(items: list[tuple[str, Path]], *, rate: int | None = None) -> None:
-    """Render each (text, path) to a WAV file with pyttsx3, in a child process.
+    """Render each (text, path) to a WAV file with pyttsx3, each in a child process.
 
-    A child process because the espeak driver calls back into Python from C and
-    has crashed the interpreter when an engine is created twice in one process;
-    a crash or hang there must not take the session (and its recordings) down.
+    pyttsx3 2.99's espeak driver is racy: runAndWait() returns before the audio is
+    written (espeak calls back on its own thread), a second save in one engine can
+    truncate the first, and a second engine in one process has crashed the
+    interpreter. A fresh child per file, which waits until its file is complete,
+    avoids all three; a crash or hang there never takes the session down.
     """
-    if not items:
-        return
-    job = json.dumps({"rate": rate, "items": [[t, str(p)] for t, p in items]})
+    for text, path in items:
+        path = Path(path)
+        ok, problem = False, "no audio was written"
+        for _ in range(RENDER_ATTEMPTS):
+            ok, problem = _render(text, path, rate)
+            if ok or problem.startswith("cannot write") or "is needed" in problem:
+                break  # done, or retrying cannot help
+            path.unlink(missing_ok=True)  # a failed try must not look like a result
+        if not ok:
+            raise AudioError(f"Could not synthesise speech to {path}: {problem}.",
+                             "check that espeak-ng is installed (scripts/install.sh installs it)")
+
+
+def _render(text: str, path: Path, rate: int | None) -> tuple[bool, str]:
+    job = json.dumps({"rate": rate, "text": text, "path": str(path)})
     try:
         done = subprocess.run([sys.executable, "-m", "mockvoice.speech"], input=job,
-                              capture_output=True, text=True,
-                              timeout=SYNTH_TIMEOUT_S + 5 * len(items))
-        problem = done.stderr.strip().splitlines()[-1] if done.returncode else ""
+                              capture_output=True, text=True, timeout=SYNTH_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        problem = "the speech engine hung"
-    missing = [p for _, p in items if not (Path(p).exists() and Path(p).stat().st_size > 44)]
-    if missing:
-        raise AudioError(
-            f"Could not synthesise speech to {missing[0]}: {problem or 'no audio was written'}.",
-            "check that espeak-ng is installed (scripts/install.sh installs it)",
-        )
+        return False, "the speech engine hung"
+    if done.returncode:
+        return False, (done.stderr.strip().splitlines() or ["the speech engine failed"])[-1]
+    return path.exists() and path.stat().st_size > 44, "no audio was written"
 
 
 def synthesize_to_file(text: str, path: Path, *, rate: int | None = None) -> Path:
@@ -63,14 +72,28 @@ def synthesize_to_file(text: str, path: Path, *, rate: int | None = None) -> Pat
     return Path(path)
 
 
+def _wait_for_file(path: str, timeout: float) -> bool:
+    """True once ``path`` holds more than a WAV header and has stopped growing."""
+    deadline = time.monotonic() + timeout
+    last = -1
+    while time.monotonic() < deadline:
+        size = os.path.getsize(path) if os.path.exists(path) else -1
+        if size > 44 and size == last:
+            return True
+        last = size
+        time.sleep(0.05)
+    return False
+
+
 def _child_main() -> int:
-    """The child side of ``synthesize``: one engine, one file at a time, one retry each."""
+    """The child side of ``synthesize``: one engine, one file."""
     job = json.load(sys.stdin)
-    for _, path in job["items"]:  # pyttsx3 hangs, rather than fails, on an unwritable path
-        folder = os.path.dirname(os.path.abspath(path))
-        if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
-            print(f"cannot write to {folder}", file=sys.stderr)
-            return 1
+    path = job["path"]
+    folder = os.path.dirname(os.path.abspath(path))
+    if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
+        # pyttsx3 hangs, rather than fails, on an unwritable path
+        print(f"cannot write to {folder}", file=sys.stderr)
+        return 1
     try:
         import pyttsx3
 
@@ -81,14 +104,11 @@ def _child_main() -> int:
         return 1
     if job.get("rate"):
         engine.setProperty("rate", job["rate"])
-    for text, path in job["items"]:
-        for _ in range(2):  # a first save has been seen to write nothing
-            # pyttsx3 prints "Audio saved to ..." on stdout; it is not ours to show.
-            with contextlib.redirect_stdout(io.StringIO()):
-                engine.save_to_file(text, path)
-                engine.runAndWait()
-            if os.path.exists(path) and os.path.getsize(path) > 44:
-                break
+    engine.save_to_file(job["text"], path)
+    engine.runAndWait()
+    if not _wait_for_file(path, SYNTH_TIMEOUT_S - 5):
+        print(f"the speech engine wrote no audio to {path}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -39,3 +39,14 @@ def test_speaker_caches_question_audio(tmp_path: Path) -> None:
 def test_unwritable_target_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(AudioError, match="Could not synthesise speech to .*nowhere"):
         synthesize([("hello", tmp_path / "nowhere" / "a.wav")])
+
+
+def test_long_texts_come_out_whole_every_time(tmp_path: Path) -> None:
+    """pyttsx3's espeak driver returns before it has written; every file must be complete."""
+    text = ("I am a software engineer and I studied computer science at university. I have "
+            "worked for five years building payment systems at a bank.")
+    items = [(text, tmp_path / f"{n}.wav") for n in range(4)]
+    synthesize(items)
+    for _, path in items:
+        samples, rate = read_wav(path)
+        assert len(samples) / rate > 5.0  # 24 words: a truncated render is much shorter
