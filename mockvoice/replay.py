@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from mockvoice.errors import AudioError, DeviceError, StorageError
+from mockvoice.report import clock
 from mockvoice.results import FillerHit, Word
 
 if TYPE_CHECKING:
@@ -114,22 +115,27 @@ def filler_indices(words: Sequence[Word], hits: Sequence[FillerHit]) -> set[int]
     return found
 
 
-def render_words(words: Sequence[Word], fillers: set[int], current: int | None) -> Text:
+def render_words(words: Sequence[Word], fillers: set[int], current: int | None,
+                 hesitations: Sequence[float] = ()) -> Text:
+    """The transcript with fillers coloured, the current word highlighted and an "(um)"
+    where the audio holds a hesitation the transcript left out (starts in seconds)."""
     from rich.text import Text
 
     text = Text()
+    pending = sorted(hesitations)
     for i, w in enumerate(words):
+        while pending and w.start is not None and pending[0] <= w.start:
+            pending.pop(0)
+            text.append("(um)", style="magenta")
+            text.append(" ")
         style = "yellow" if i in fillers else ""
         if i == current:
             style = "bold reverse " + ("yellow" if i in fillers else "cyan")
         text.append(w.text.strip(), style=style)
         text.append(" ")
+    for _ in pending:
+        text.append("(um) ", style="magenta")
     return text
-
-
-def _clock(seconds: float) -> str:
-    m, s = divmod(int(seconds), 60)
-    return f"{m}:{s:02d}"
 
 
 @dataclass
@@ -230,6 +236,7 @@ def replay(session: Session, answer: Answer, *, console: Console, stdin: TextIO 
     starts = [float(w.start or 0.0) for w in words]
     hits = answer.report.fillers.hits if answer.report else []
     fillers = filler_indices(words, hits)
+    heard_ums = [h.start for h in answer.report.hesitations] if answer.report else []
 
     def frame(latency: float, final: bool = False) -> Group:
         with lock:
@@ -238,10 +245,10 @@ def replay(session: Session, answer: Answer, *, console: Console, stdin: TextIO 
         heard = pos if paused or final else max(pos - latency, 0.0)
         current = current_word(starts, heard) if timed else None
         state = Text("■ " if final else "⏸ paused " if paused else "▶ ", style="bold")
-        state.append(f"{_clock(heard)} / {_clock(head.duration)}  ")
+        state.append(f"{clock(heard)} / {clock(head.duration)}  ")
         if not final:
             state.append("space: pause · ←/→: 5 s · q: quit", style="dim")
-        body = render_words(words, fillers, current) if words else Text(
+        body = render_words(words, fillers, current, heard_ums) if words else Text(
             "(no transcript for this answer)", style="dim")
         return Group(Text(f"Answer {answer.question}: {answer.question_text}", style="bold"),
                      body, state)

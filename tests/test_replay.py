@@ -308,3 +308,11 @@ def test_a_missing_or_damaged_recording_fails_clearly(tmp_path: Path, damage: st
     assert done.returncode != 0
     assert done.stderr.startswith("mockvoice: error:") and "Traceback" not in done.stderr
     assert ("missing" if damage == "missing" else str(wav)) in done.stderr, done.stderr
+
+
+def test_hesitations_heard_in_the_audio_are_shown_between_words() -> None:
+    from mockvoice.replay import render_words
+
+    words = [Word("I", 0.0, 0.2), Word("think", 1.5, 1.8), Word("so.", 2.0, 2.3)]
+    shown = render_words(words, set(), None, hesitations=[0.5, 3.0])
+    assert shown.plain.split() == ["I", "(um)", "think", "so.", "(um)"]

@@ -333,6 +333,17 @@ def test_timeline_marks_speech_pauses_and_fillers() -> None:
     assert timeline(words, report, 0.0) == []
 
 
+def test_timeline_marks_hesitations_heard_in_the_audio() -> None:
+    from mockvoice.results import AnswerReport, FillerSummary, Hesitation
+    from mockvoice.writers.html import timeline
+
+    report = AnswerReport(1, "q", "Q?", 0, FillerSummary(0, {}), [], duration_s=10.0,
+                          hesitations=[Hesitation(start=3.0, length=0.5, kind="gap",
+                                                  evidence="steady vowel")])
+    assert [(m.kind, m.left, m.width) for m in timeline([], report, 10.0)] == [
+        ("hesitation", 30.0, 5.0)]
+
+
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
 def test_a_damaged_session_still_reports_with_notes(tmp_path: Path, fmt: str) -> None:
     folder = make_session(tmp_path / "recordings", "1,4")

@@ -153,7 +153,7 @@ def _stats(r: AnswerReport) -> str:
 
 def timeline(words: list[MarkedWord], report: AnswerReport | None,
              duration: float) -> list[Mark]:
-    """Speech stretches, long pauses and fillers, as percentages of the answer."""
+    """Speech stretches, long pauses, fillers and heard hesitations, as percentages."""
     if duration <= 0:
         return []
 
@@ -179,6 +179,9 @@ def timeline(words: list[MarkedWord], report: AnswerReport | None,
         if w.filler:
             assert w.start is not None and w.end is not None
             marks.append(_mark("filler", w.start, w.end, pct, f"filler: {w.filler} ({w.text})"))
+    for h in report.hesitations if report else []:  # heard in the audio, not in the text
+        marks.append(_mark("hesitation", h.start, h.start + h.length, pct,
+                           f"um/uh heard at {clock(h.start)}, not in the transcript"))
     return marks
 
 

@@ -1,0 +1,239 @@
+"""Build the labelled filler set: real speech with exact "um"/"uh" times.
+
+    .venv/bin/python benchmarks/build_filler_set.py [--out benchmarks/out/fillers]
+
+Three parts, written as 16 kHz FLAC clips plus ``labels.json`` in --out
+(git-ignored; benchmarks/fillers.py reads it):
+
+- **ami**: turns of the AMI ES2004a excerpt (../shared/eval), one headset track
+  each. The corpus' manual transcripts mark the fillers; their times were found
+  by reading the track's level and pitch around where Whisper (with a filler
+  prompt) put the neighbouring words (see FILLERS_IN_AMI).
+- **inserted**: the two real "um" cut from AMI speaker B, inserted at known
+  times into pauses of other real speech (jfk.flac, AMI speakers A and D),
+  level-matched, sometimes with a short silence around them, sometimes right
+  against the next word (where Whisper tends to fold a dropped filler).
+- **synth**: answers spoken by espeak-ng (mockvoice.speech.synthesize) piece
+  by piece, "um"/"uh" among the pieces, joined with known offsets.
+
+Negatives ride along: jfk.flac alone, AMI speaker D's turn, a filler-free
+synthesized answer. --tests writes the short clips tests/data/fillers/ holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mockvoice.speech import synthesize  # noqa: E402
+from mockvoice.transcribe import SAMPLE_RATE, load_audio  # noqa: E402
+
+AMI = ROOT / "../shared/eval/ami-es2004a-excerpt"
+JFK = ROOT / "tests/data/jfk.flac"
+RNG_SEED = 5
+
+# (track, filler, start, end) in seconds of the 60 s excerpt. The transcripts say
+# B: "Yeah. Um. When they're ..." and "... what you're doing, um."; A: "Uh uh
+# Right, I was thinking ...". Each was placed on the voiced stretch (steady
+# pitch, level 30-40 dB above the gap) next to Whisper's words; A's "uh uh" are
+# two short grunts in the quiet before "Right".
+FILLERS_IN_AMI = [
+    ("source1", "um", 5.50, 6.02),
+    ("source1", "um", 29.34, 29.78),
+    ("source0", "uh", 42.87, 42.97),
+    ("source0", "uh", 43.33, 43.40),
+]
+# (name, track, start, end): whole turns of one speaker.
+AMI_TURNS = [
+    ("ami-b-turn", "source1", 4.3, 30.2),  # B: two "um"
+    ("ami-a-turn", "source0", 34.5, 60.0),  # A: "uh uh", then a long answer
+    ("ami-d-turn", "source3", 29.6, 44.6),  # D: no filler (a real-speech negative)
+]
+
+SYNTH_ANSWERS: list[list[str]] = [
+    ["So I led the migration of our billing system", "um", "to a new database,",
+     "uh", "and it took about three months."],
+    ["Um", "I think my biggest strength is", "uh", "staying calm under pressure."],
+    ["In my last job", "ummm", "I worked with a team of five engineers", "and", "uhh",
+     "we shipped the new app on time."],
+    ["I want to join because", "uh", "your product is something I use every day,",
+     "and", "um", "I like the way the team works."],
+    ["My lowest moment was a failed launch.", "Um", "we had not tested enough,",
+     "so I set up a proper test plan."],
+    ["I enjoy building products that people use every day, and I learn quickly "
+     "from the feedback of my team."],  # no filler
+]
+SYNTH_FILLERS = {"um", "uh", "ummm", "uhh"}
+
+
+def cut(samples: np.ndarray, start: float, end: float) -> np.ndarray:
+    return samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)].copy()
+
+
+def silence(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)
+
+
+def fade(x: np.ndarray, seconds: float = 0.015) -> np.ndarray:
+    n = min(len(x) // 2, int(seconds * SAMPLE_RATE))
+    ramp = np.linspace(0.0, 1.0, n, dtype=np.float32)
+    x = x.copy()
+    x[:n] *= ramp
+    x[len(x) - n :] *= ramp[::-1]
+    return x
+
+
+def speech_level(x: np.ndarray) -> float:
+    """The 95th percentile of 40 ms frame RMS: the level of the loud (spoken) parts."""
+    n = int(0.04 * SAMPLE_RATE)
+    frames = x[: len(x) // n * n].reshape(-1, n)
+    return float(np.percentile(np.sqrt((frames**2).mean(axis=1)), 95))
+
+
+def trim(x: np.ndarray, threshold: float = 0.01) -> np.ndarray:
+    loud = np.flatnonzero(np.abs(x) > threshold)
+    return x[loud[0] : loud[-1] + 1] if len(loud) else x[:0]
+
+
+def pauses(x: np.ndarray, min_s: float = 0.2) -> list[float]:
+    """Middles of quiet stretches of the host, away from its ends."""
+    n = int(0.01 * SAMPLE_RATE)
+    frames = x[: len(x) // n * n].reshape(-1, n)
+    db = 20 * np.log10(np.sqrt((frames**2).mean(axis=1)) + 1e-9)
+    # Quiet: well under the speech level, or near the background (jfk has a crowd in it).
+    quiet = db < max(20 * np.log10(speech_level(x) + 1e-9) - 30, np.percentile(db, 10) + 6)
+    middles, run = [], 0
+    for i, q in enumerate(quiet):
+        run = run + 1 if q else 0
+        if run == int(min_s / 0.01):
+            middles.append(i - run // 2)  # mark once per pause, then skip the rest of it
+    return [m * 0.01 for m in middles if 1.0 < m * 0.01 < len(x) / SAMPLE_RATE - 1.0]
+
+
+def insert(host: np.ndarray, fillers: list[tuple[str, np.ndarray]], at: list[float],
+           pads: list[tuple[float, float]]) -> tuple[np.ndarray, list[dict[str, object]]]:
+    """Insert each filler at a time of the host, padded with silence; return audio, labels."""
+    level = speech_level(host)
+    pieces, labels, cursor, offset = [], [], 0, 0.0
+    for (text, sound), t, (before, after) in sorted(zip(fillers, at, pads, strict=True),
+                                                    key=lambda item: item[1]):
+        split = int(t * SAMPLE_RATE)
+        pieces.append(host[cursor:split])
+        start = t + offset + before
+        scaled = fade(sound) * (level / max(speech_level(sound), 1e-6))
+        pieces += [silence(before), scaled, silence(after)]
+        labels.append({"text": text, "start": round(start, 3),
+                       "end": round(start + len(sound) / SAMPLE_RATE, 3)})
+        offset += before + after + len(sound) / SAMPLE_RATE
+        cursor = split
+    pieces.append(host[cursor:])
+    return np.concatenate(pieces).astype(np.float32), labels
+
+
+def save_flac(samples: np.ndarray, path: Path) -> None:
+    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "s16le",
+                    "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "-", "-sample_fmt", "s16",
+                    str(path)], input=pcm, check=True)
+
+
+def build(out: Path, tests: Path | None) -> dict[str, dict[str, object]]:
+    tracks = {name: load_audio(AMI / f"{name}.wav") for name in ("source0", "source1", "source3")}
+    jfk = load_audio(JFK)
+    clips: dict[str, tuple[np.ndarray, list[dict[str, object]], str]] = {}
+
+    for name, track, t0, t1 in AMI_TURNS:
+        labels = [{"text": f, "start": round(a - t0, 3), "end": round(b - t0, 3)}
+                  for tr, f, a, b in FILLERS_IN_AMI if tr == track and t0 <= a < t1]
+        clips[name] = (cut(tracks[track], t0, t1), labels, f"ami {track} {t0}-{t1} s")
+    clips["jfk"] = (jfk, [], "jfk.flac as it is")
+
+    um1 = ("um", cut(tracks["source1"], 5.50, 6.02))
+    um2 = ("um", cut(tracks["source1"], 29.34, 29.78))
+    rng = np.random.default_rng(RNG_SEED)
+    hosts = {"jfk": jfk, "ami-d": cut(tracks["source3"], 29.6, 44.6),
+             "ami-a": cut(tracks["source0"], 44.4, 60.0)}
+    for host_name, host in hosts.items():
+        spots = pauses(host)
+        for variant, pad in (("padded", (0.25, 0.2)), ("tight", (0.12, 0.0))):
+            chosen = sorted(rng.choice(len(spots), size=min(2, len(spots)), replace=False))
+            at = [spots[i] for i in chosen]
+            fillers = [um1, um2][: len(at)] if variant == "padded" else [um2, um1][: len(at)]
+            audio, labels = insert(host, fillers, at, [pad] * len(at))
+            clips[f"{host_name}+um-{variant}"] = (audio, labels,
+                                                  f"real um inserted into {host_name}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        items = [(text, Path(tmp) / f"s{i}-{j}.wav")
+                 for i, answer in enumerate(SYNTH_ANSWERS) for j, text in enumerate(answer)]
+        synthesize(items)
+        sounds = {path.name: trim(load_audio(path)) for _, path in items}
+    for i, answer in enumerate(SYNTH_ANSWERS):
+        pieces, labels, t = [silence(0.3)], [], 0.3
+        for j, text in enumerate(answer):
+            sound = sounds[f"s{i}-{j}.wav"]
+            if text.lower() in SYNTH_FILLERS:
+                labels.append({"text": text, "start": round(t, 3),
+                               "end": round(t + len(sound) / SAMPLE_RATE, 3)})
+            gap = 0.25 if j % 2 else 0.12
+            pieces += [sound, silence(gap)]
+            t += len(sound) / SAMPLE_RATE + gap
+        pieces.append(silence(0.4))
+        audio = np.concatenate(pieces)
+        audio = audio + rng.normal(0, 0.0005, len(audio)).astype(np.float32)  # a quiet room
+        clips[f"synth-{i + 1}"] = (audio, labels, "espeak-ng answer, pieces joined")
+
+    out.mkdir(parents=True, exist_ok=True)
+    index: dict[str, dict[str, object]] = {}
+    for name, (audio, labels, origin) in clips.items():
+        save_flac(audio, out / f"{name}.flac")
+        index[name] = {"file": f"{name}.flac", "duration_s": round(len(audio) / SAMPLE_RATE, 2),
+                       "origin": origin, "fillers": labels}
+    (out / "labels.json").write_text(json.dumps(index, indent=1) + "\n")
+    if tests is not None:
+        write_test_clips(clips, tests)
+    return index
+
+
+def write_test_clips(clips: dict[str, tuple[np.ndarray, list[dict[str, object]], str]],
+                     folder: Path) -> None:
+    """Short trimmed clips for tests/data/fillers/: an inserted real um, the real AMI um."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = {
+        # jfk with B's real um in a pause, first 8 s.
+        "jfk-um.flac": ("jfk+um-padded", 0.0, 8.0),
+        # B's own "Yeah. Um. When they're, when you've got ..." as spoken.
+        "ami-b-um.flac": ("ami-b-turn", 0.0, 6.0),
+    }
+    labels: dict[str, object] = {}
+    for file, (clip, t0, t1) in wanted.items():
+        audio, fillers, origin = clips[clip]
+        save_flac(cut(audio, t0, t1), folder / file)
+        inside = [f for f in fillers if t0 <= float(f["start"]) < t1]  # type: ignore[arg-type]
+        labels[file] = {"origin": f"{origin}, {t0}-{t1} s", "fillers": inside}
+    (folder / "labels.json").write_text(json.dumps(labels, indent=1) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/out/fillers")
+    parser.add_argument("--tests", type=Path, default=None,
+                        help="also write the test clips here (tests/data/fillers)")
+    args = parser.parse_args()
+    index = build(args.out, args.tests)
+    count = sum(len(c["fillers"]) for c in index.values())  # type: ignore[arg-type]
+    seconds = sum(float(c["duration_s"]) for c in index.values())  # type: ignore[arg-type]
+    print(f"{len(index)} clips, {seconds:.0f} s, {count} labelled fillers in {args.out}")
+
+
+if __name__ == "__main__":
+    main()

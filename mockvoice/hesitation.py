@@ -1,0 +1,316 @@
+"""Hesitations Whisper never writes down, found in the signal around the timed words.
+
+Whisper drops many "um" and "uh": the sound is there, the text is not. Where
+it goes in the word timings tells us where to look:
+
+- a **gap** between two words (from ``min_gap_s``) that is not silent, or
+- a word **stretched** far beyond the length its syllables need: Whisper folds
+  a dropped filler's time into the next (sometimes the previous) word.
+
+A candidate counts only if it holds a **steady vowel**: a run of voiced frames
+(autocorrelation pitch in the human range) whose pitch and spectral shape hardly
+move, for ``min_vowel_s`` or more. That is what a filler sounds like and what
+silence, breath, clicks and background noise never are; ordinary syllables move
+in pitch and formants and are short. A finding close to a filler already in
+the text (a text "um" at the same time) is dropped: the text wins.
+
+Pure numpy on 16 kHz float32 samples; no files, devices or models.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from mockvoice.results import AnswerReport, Hesitation, Word
+
+SAMPLE_RATE = 16_000
+HOP_S = 0.010
+WINDOW_S = 0.040
+F0_RANGE_HZ = (70.0, 400.0)
+
+
+@dataclass(frozen=True)
+class HesitationOptions:
+    min_gap_s: float = 0.35  # a shorter gap is an ordinary breath between words
+    min_vowel_s: float = 0.14  # shortest steady vowel that counts ("uh" can be short)
+    min_voicing: float = 0.55  # normalised autocorrelation at the pitch period
+    max_pitch_spread: float = 0.10  # median |log2| distance from the run's pitch (≈4 %)
+    max_spectral_flux_db: float = 4.5  # median band-shape change between frames 20 ms apart
+    below_speech_db: float = 28.0  # quieter than the speech level by more: crosstalk, noise
+    above_floor_db: float = 12.0  # must stand out from the background this much
+    min_level_dbfs: float = -60.0
+    stretch_factor: float = 2.0  # a word this many times its expected length ...
+    stretch_extra_s: float = 0.50  # ... and at least this much longer is "stretched"
+    # Inside a word a short steady vowel is too often the word's own, drawn out.
+    min_stretched_vowel_s: float = 0.30
+    merge_s: float = 0.20  # runs closer than this are one hesitation ("uh uh")
+    # Whisper often times a text "um" late (or gives it no length): the steady vowel it
+    # stands for is looked for this far before and after the word's start.
+    text_search_s: tuple[float, float] = (1.0, 0.5)
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Per-frame measures, one row every HOP_S seconds (frame i starts at i * HOP_S)."""
+
+    level_db: np.ndarray
+    voicing: np.ndarray
+    f0: np.ndarray  # Hz; 0 where no pitch peak was found
+    shape_db: np.ndarray  # (frames, bands): log band energies minus their mean
+    speech_db: float  # the level of speech in this recording (95th percentile)
+    floor_db: float  # the background level (10th percentile)
+
+
+def detect_hesitations(
+    samples: np.ndarray,
+    words: Sequence[Word],
+    *,
+    text_fillers: Iterable[float] = (),
+    sample_rate: int = SAMPLE_RATE,
+    options: HesitationOptions | None = None,
+) -> list[Hesitation]:
+    """Hesitations heard in ``samples`` that the timed ``words`` leave out.
+
+    ``text_fillers`` are the start times of fillers already counted from the
+    text (their words' starts). The steady vowel each one stands for is not
+    reported again: the text wins. Words without times are ignored; with no
+    timed words the whole recording is one gap.
+    """
+    return _analyse(samples, words, list(text_fillers), sample_rate, options)[0]
+
+
+def locate_text_fillers(
+    samples: np.ndarray,
+    words: Sequence[Word],
+    text_fillers: Sequence[float],
+    *,
+    sample_rate: int = SAMPLE_RATE,
+    options: HesitationOptions | None = None,
+) -> list[float]:
+    """Where each filler of the text really starts: Whisper often times them late.
+
+    The start of the steady vowel the filler stands for, or Whisper's own time
+    where none is heard near it.
+    """
+    return _analyse(samples, words, list(text_fillers), sample_rate, options)[1]
+
+
+def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[float],
+             sample_rate: int, options: HesitationOptions | None
+             ) -> tuple[list[Hesitation], list[float]]:
+    """(new hesitations, located text fillers)."""
+    opts = options or HesitationOptions()
+    if sample_rate != SAMPLE_RATE:
+        raise ValueError(f"expected {SAMPLE_RATE} Hz samples, got {sample_rate} Hz")
+    x = np.asarray(samples, dtype=np.float32)
+    frames = measure(x)
+    if len(frames.level_db) == 0:
+        return [], list(text_fillers)
+    # The fillers' own words are left out: their times are the least reliable Whisper gives,
+    # and the gap they leave is where their sound is looked for.
+    said = {round(t, 3) for t in text_fillers}
+    content = [w for w in words if w.start is None or round(w.start, 3) not in said]
+    found: list[Hesitation] = []
+    for start, end, kind, why, latest_end in _candidates(content, len(x) / SAMPLE_RATE, opts):
+        for a, b, f0 in _steady_runs(frames, start, end, opts):
+            if b > latest_end or (kind == "stretched" and b - a < opts.min_stretched_vowel_s):
+                continue
+            length = b - a
+            found.append(Hesitation(start=round(a, 2), length=round(length, 2), kind=kind,
+                                    evidence=f"steady voice {length:.2f} s at {f0:.0f} Hz {why}"))
+    found = _dedupe(found, opts.merge_s)
+    before, after = opts.text_search_s
+    ends = {round(w.start, 3): float(w.end) for w in words
+            if w.start is not None and w.end is not None}
+    located = []
+    for t in text_fillers:
+        end = max(t, ends.get(round(t, 3), t))
+        near = [(max(0.0, h.start - end, t - h.start - h.length), i)
+                for i, h in enumerate(found)
+                if t - before <= h.start + h.length and h.start <= end + after]
+        if near:
+            h = found.pop(min(near)[1])
+            located.append(h.start)
+        else:
+            located.append(t)
+    return found, located
+
+
+def measure(samples: np.ndarray) -> Frames:
+    """Level, voicing, pitch and spectral shape for every 10 ms frame."""
+    n, hop = int(WINDOW_S * SAMPLE_RATE), int(HOP_S * SAMPLE_RATE)
+    count = 0 if len(samples) < n else 1 + (len(samples) - n) // hop
+    if count == 0:
+        empty = np.zeros(0, dtype=np.float64)
+        return Frames(empty, empty, empty, np.zeros((0, 1)), -120.0, -120.0)
+    index = np.arange(n)[None, :] + hop * np.arange(count)[:, None]
+    block = samples[index].astype(np.float64)
+    block -= block.mean(axis=1, keepdims=True)
+    level_db = 10 * np.log10((block**2).mean(axis=1) + 1e-12)
+    window = np.hanning(n)
+    size = 2 * n  # zero-padded so the autocorrelation is linear, not circular
+    spectrum = np.fft.rfft(block * window, size)
+    power = np.abs(spectrum) ** 2
+    ac = np.fft.irfft(power, size)[:, :n]
+    # Divide by the window's own autocorrelation so long lags are not penalised.
+    wac = np.fft.irfft(np.abs(np.fft.rfft(window, size)) ** 2, size)[:n]
+    ac = ac / np.maximum(wac, 1e-9)[None, :]
+    ac = ac / np.maximum(ac[:, :1], 1e-12)
+    lo = int(SAMPLE_RATE / F0_RANGE_HZ[1])
+    hi = int(SAMPLE_RATE / F0_RANGE_HZ[0])
+    band = ac[:, lo : hi + 1]
+    lag = band.argmax(axis=1)
+    peak = band[np.arange(count), lag]
+    # A maximum on the edge of the lag range is a slope (low-frequency noise), not a period.
+    interior = (lag > 0) & (lag < band.shape[1] - 1)
+    voicing = np.where(interior, peak, 0.0)
+    f0 = np.where(interior, SAMPLE_RATE / (lag + lo), 0.0)
+    freqs = np.fft.rfftfreq(size, 1 / SAMPLE_RATE)
+    edges = np.geomspace(100, 4000, 17)
+    bands = np.stack([power[:, (freqs >= a) & (freqs < b)].sum(axis=1)
+                      for a, b in zip(edges[:-1], edges[1:], strict=True)], axis=1)
+    log_bands = 10 * np.log10(bands + 1e-12)
+    shape_db = log_bands - log_bands.mean(axis=1, keepdims=True)
+    return Frames(level_db=level_db, voicing=voicing, f0=f0, shape_db=shape_db,
+                  speech_db=float(np.percentile(level_db, 95)),
+                  floor_db=float(np.percentile(level_db, 10)))
+
+
+def syllables(word: str) -> int:
+    """A rough syllable count: vowel groups, a silent final e, digits said as two each."""
+    digits = sum(c.isdigit() for c in word)
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    if len(letters) > 1 and letters.isupper():  # "LCD", "API": spelled out
+        return len(letters) + 2 * digits
+    letters = letters.lower()
+    groups = len(re.findall(r"[aeiouy]+", letters))
+    if letters.endswith("e") and not letters.endswith(("le", "ee")) and groups > 1:
+        groups -= 1
+    return max(1, groups + 2 * digits)
+
+
+def expected_length(word: str) -> float:
+    """Seconds a word normally takes: about 0.2 s a syllable, plus its onset."""
+    return 0.10 + 0.20 * syllables(word)
+
+
+def _candidates(words: Sequence[Word], duration: float,
+                opts: HesitationOptions) -> list[tuple[float, float, str, str, float]]:
+    """(start, end, kind, why, latest end of a finding) where a dropped filler may hide."""
+    timed = sorted((w for w in words if w.start is not None and w.end is not None),
+                   key=lambda w: w.start or 0.0)
+    spans: list[tuple[float, float, str, str, float]] = []
+    previous_end = 0.0
+    previous = "the start"
+    for w in timed:
+        start, end = float(w.start or 0.0), float(w.end or 0.0)
+        expected = expected_length(w.text)
+        if end - start < 0.06:
+            # Whisper gave the word no length: it was said somewhere around this time.
+            start, end = start - expected / 2, end + expected / 2
+        if start - previous_end >= opts.min_gap_s:
+            spans.append((previous_end, start, "gap",
+                          f"in a {start - previous_end:.1f} s gap after {previous}", start))
+        length = end - start
+        if length >= max(opts.stretch_factor * expected, expected + opts.stretch_extra_s):
+            why = f'inside "{w.text}" ({length:.1f} s, expected {expected:.1f} s)'
+            # Whisper folds a dropped filler into the start of the next word; the word's own
+            # sound is its last `expected` seconds. A steady vowel running into those is the
+            # word's own, drawn out before a comma: speech, not a filler.
+            spans.append((start, end, "stretched", why, end - expected))
+        previous_end = max(previous_end, end)
+        previous = f'"{w.text}"'
+    if duration - previous_end >= opts.min_gap_s:
+        spans.append((previous_end, duration, "gap",
+                      f"in a {duration - previous_end:.1f} s gap after {previous}", duration))
+    return spans
+
+
+def _steady_runs(frames: Frames, start: float, end: float,
+                 opts: HesitationOptions) -> list[tuple[float, float, float]]:
+    """(start, end, pitch) of each steady vowel inside [start, end] seconds."""
+    first = max(0, int(round(start / HOP_S)))
+    last = min(len(frames.level_db), int(round((end - WINDOW_S) / HOP_S)) + 1)
+    if last - first < 2:
+        return []
+    threshold = max(frames.speech_db - opts.below_speech_db, frames.floor_db + opts.above_floor_db,
+                    opts.min_level_dbfs)
+    voiced = ((frames.level_db[first:last] > threshold)
+              & (frames.voicing[first:last] >= opts.min_voicing))
+    runs: list[tuple[float, float, float]] = []
+    for a, b in _true_runs(voiced, max_hole=2):
+        a, b = a + first, b + first
+        if (b - a) * HOP_S < opts.min_vowel_s:
+            continue
+        steady = _steady_part(frames, a, b, opts)
+        if steady is not None:
+            runs.append(steady)
+    return runs
+
+
+def _steady_part(frames: Frames, a: int, b: int,
+                 opts: HesitationOptions) -> tuple[float, float, float] | None:
+    """The run [a, b) as (start, end, pitch) if its pitch and spectrum hold still."""
+    f0 = frames.f0[a:b]
+    pitched = f0[f0 > 0]
+    if len(pitched) == 0:
+        return None
+    pitch = float(np.median(pitched))
+    octave = np.log2(pitched / pitch)
+    # Autocorrelation sometimes picks twice the period: judge pitch modulo an octave.
+    spread = np.minimum(np.abs(octave), np.minimum(np.abs(octave - 1), np.abs(octave + 1)))
+    if float(np.median(spread)) > opts.max_pitch_spread:
+        return None
+    shape = frames.shape_db[a:b]
+    if len(shape) > 2:
+        flux = np.abs(shape[2:] - shape[:-2]).mean(axis=1)
+        if float(np.median(flux)) > opts.max_spectral_flux_db:
+            return None
+    return a * HOP_S, (b - 1) * HOP_S + WINDOW_S, pitch
+
+
+def _true_runs(mask: np.ndarray, *, max_hole: int) -> list[tuple[int, int]]:
+    """[start, end) index ranges where ``mask`` is true, bridging holes up to ``max_hole``."""
+    runs: list[tuple[int, int]] = []
+    for i in np.flatnonzero(mask):
+        if runs and i - runs[-1][1] <= max_hole:
+            runs[-1] = (runs[-1][0], int(i) + 1)
+        else:
+            runs.append((int(i), int(i) + 1))
+    return runs
+
+
+def _dedupe(found: list[Hesitation], merge_s: float) -> list[Hesitation]:
+    """One finding per hesitation: overlapping spans (a gap and a stretched word) merge."""
+    merged: list[Hesitation] = []
+    for h in sorted(found, key=lambda h: h.start):
+        if merged and h.start <= merged[-1].start + merged[-1].length + merge_s:
+            last = merged[-1]
+            end = max(last.start + last.length, h.start + h.length)
+            merged[-1] = Hesitation(start=last.start, length=round(end - last.start, 2),
+                                    kind=last.kind, evidence=last.evidence)
+        else:
+            merged.append(h)
+    return merged
+
+
+def per_minute(hesitations: Sequence[Hesitation], minutes_of: float | None) -> float | None:
+    if not minutes_of:
+        return None
+    return round(len(hesitations) * 60.0 / minutes_of, 2)
+
+
+def add_hesitations(report: AnswerReport, samples: np.ndarray, words: Sequence[Word]) -> None:
+    """Put the hesitations the text missed on ``report``, beside its fillers.
+
+    The rate uses the fillers' basis (speaking time) so the two numbers compare.
+    """
+    said = [h.start for h in report.fillers.hits
+            if h.kind == "hesitation" and h.start is not None]
+    report.hesitations = detect_hesitations(samples, words, text_fillers=said)
+    report.hesitations_per_minute = per_minute(report.hesitations,
+                                               report.speaking_s or report.duration_s)
