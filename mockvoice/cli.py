@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: $MOCKVOICE_RECORDINGS or the top-level recordings/ folder)")
     p.add_argument("--no-speak", action="store_true", help="show the questions without "
                    "speaking them")
+    p.add_argument("--retry", metavar="SESSION:N", help="ask question N of that session's "
+                   "set again, as a new attempt (then `mockvoice compare` the two)")
     model_flag(p)
 
     p = sub.add_parser("analyze", help="report on an existing recording or transcript",
@@ -95,7 +97,49 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("model", help="show which Whisper checkpoint is used and where it "
                        "came from (builds it offline if needed)", formatter_class=_formatter)
     model_flag(p)
+    _review_parsers(sub)
+    _attempt_parsers(sub)
     return parser
+
+
+def _review_parsers(sub: Any) -> None:
+    """`sessions`, `report` and `export`: looking back at recorded rounds."""
+    session_help = "session id (or a unique start of one), or `latest`"
+    recordings_help = ("where sessions are stored (default: $MOCKVOICE_RECORDINGS or the "
+                       "top-level recordings/ folder)")
+    p = sub.add_parser("sessions", help="list past sessions", formatter_class=_formatter,
+                       description="Past sessions with their date, answers, recorded time, "
+                       "fillers per minute and guidance coverage. A cache "
+                       "(.sessions-index.sqlite3) keeps this fast; the files stay the truth.")
+    p.add_argument("--recordings", metavar="DIR", help=recordings_help)
+    p.add_argument("--limit", type=int, default=20, metavar="N",
+                   help="show the N most recent (0: all)")
+
+    p = sub.add_parser("report", help="a past session's report (text, Markdown, JSON, HTML)",
+                       formatter_class=_formatter,
+                       description="Write a session's report. The HTML report is one file "
+                       "that plays each answer, highlights fillers and guidance evidence in "
+                       "the transcript (click a word to play from there) and shows a "
+                       "timeline per answer.")
+    p.add_argument("session", metavar="SESSION", help=session_help)
+    p.add_argument("--format", choices=["text", "markdown", "json", "html"], default="text")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the "
+                   "terminal (never overwritten unless --force)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--audio", choices=["opus", "wav"], default="opus",
+                   help="how HTML embeds the recordings (opus: ~6x smaller, needs ffmpeg)")
+    p.add_argument("--recordings", metavar="DIR", help=recordings_help)
+
+    p = sub.add_parser("export", help="captions (WebVTT/SubRip) for a session's answers",
+                       formatter_class=_formatter,
+                       description="One caption file per answer from the word timings, "
+                       "named after its recording, so media players show the words.")
+    p.add_argument("session", metavar="SESSION", help=session_help)
+    p.add_argument("--format", choices=["vtt", "srt"], default="vtt")
+    p.add_argument("-o", "--output", metavar="DIR", help="folder for the caption files "
+                   "(default: the session's folder, beside the recordings)")
+    p.add_argument("--force", action="store_true", help="replace caption files that exist")
+    p.add_argument("--recordings", metavar="DIR", help=recordings_help)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     commands = {"practice": cmd_practice, "analyze": cmd_analyze, "devices": cmd_devices,
                 "model": cmd_model}
+    commands.update(sessions=cmd_sessions, report=cmd_report, export=cmd_export)
+    commands.update(replay=cmd_replay, progress=cmd_progress, compare=cmd_compare)
     try:
         return commands[args.command](args)
     except MockvoiceError as e:
@@ -114,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nmockvoice: stopped.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -159,8 +209,12 @@ def cmd_practice(args: argparse.Namespace) -> int:
         raise UsageError("--max-seconds must be more than 0.")
     if args.stop_on_silence is not None and args.stop_on_silence <= 0:
         raise UsageError("--stop-on-silence must be more than 0 seconds.")
-    question_set = _question_set(args)
-    questions = select(question_set, args.questions)
+    retry_of = None
+    if args.retry:
+        question_set, questions, retry_of = _retry(args)
+    else:
+        question_set = _question_set(args)
+        questions = select(question_set, args.questions)
     root = recordings_root(args.recordings)
     ensure_writable(root)
     device = resolve_input(list_devices(), args.input_device)
@@ -182,10 +236,13 @@ def cmd_practice(args: argparse.Namespace) -> int:
         transcriber=WhisperTranscriber(args.model),
         ui=TerminalUI(console),
         policy=lambda: StopPolicy(args.max_seconds, args.stop_on_silence),
-        stop=stop)
+        stop=stop, retry_of=retry_of)
     if getattr(speaker, "warning", None):
         console.print(f"[yellow]Note: {speaker.warning}[/yellow]")
-    console.print(render_summary(result))
+    console.print(render_summary(result, question_set.checklist))
+    if retry_of and result.reports:
+        console.print(f"Compare the attempts: mockvoice compare {retry_of} "
+                      f"{result.id}:{questions[0].number}")
     return 130 if result.status == "interrupted" else 0
 
 
@@ -240,6 +297,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             raise AudioError(f"No speech was found in {path}.",
                              "check the file holds the spoken answer")
     report = analyze(transcript, question)
+    if path.suffix.lower() != ".txt":  # the audio tells which "um"s the text left out
+        from mockvoice.hesitation import add_hesitations
+
+        add_hesitations(report, samples, transcript.words)
     if args.json:
         json.dump(report.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -283,4 +344,241 @@ def cmd_model(args: argparse.Namespace) -> int:
         print(f"detail: {info.detail}")
     if os.environ.get("MOCKVOICE_CACHE"):
         print(f"cache:  {os.environ['MOCKVOICE_CACHE']} (MOCKVOICE_CACHE)")
+    return 0
+
+
+# --- reviewing sessions -----------------------------------------------------------------
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from mockvoice.report import clock
+    from mockvoice.sessions import list_sessions
+    from mockvoice.storage import recordings_root
+
+    root = recordings_root(args.recordings)
+    summaries = list_sessions(root)
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal:  # piped: no terminal width to respect, keep rows whole
+        console.width = max(console.width, 120)
+    if not summaries:
+        console.print(f"No sessions in {root} yet: start one with `mockvoice practice`.",
+                      markup=False)
+        return 0
+    shown = summaries[-args.limit:] if args.limit > 0 else summaries
+    table = Table(box=None, pad_edge=False)
+    for name in ("session", "started", "status", "answered", "recorded", "fillers/min",
+                 "guidance"):
+        table.add_column(name, no_wrap=True)
+    for s in shown:
+        rate = "-" if s.fillers_per_minute is None else f"{s.fillers_per_minute:.1f}"
+        cover = "-" if s.coverage is None else f"{s.covered}/{s.guidance} ({s.coverage:.0%})"
+        table.add_row(s.id, (s.started or "?").replace("T", " ")[:16], s.status,
+                      f"{s.answered}/{s.asked}", clock(s.duration_s), rate, cover)
+    console.print(table)
+    for s in shown:
+        for note in s.notes:
+            console.print(f"[yellow]{s.id}:[/yellow] ", end="")
+            console.print(note, markup=False, style="yellow")
+    if len(shown) < len(summaries):
+        console.print(f"({len(summaries) - len(shown)} older session(s) not shown; "
+                      "--limit 0 shows all.)", style="dim")
+    console.print(f"Folder: {root}. `mockvoice report latest` shows the newest.", style="dim",
+                  markup=False)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from mockvoice.sessions import load_session, resolve_session
+    from mockvoice.storage import recordings_root
+    from mockvoice.writers import get_writer
+
+    options = {"audio": args.audio} if args.format == "html" else {}
+    writer = get_writer(args.format, **options)
+    session = load_session(resolve_session(recordings_root(args.recordings), args.session))
+    if args.output is None:
+        writer.write(session, sys.stdout)
+        return 0
+    _write_output(Path(args.output), args.force, lambda out: writer.write(session, out))
+    print(f"Wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _write_output(path: Path, force: bool, write: Any) -> None:
+    """Write through a temp file in the same folder; never replace a file unless forced."""
+    import tempfile
+
+    from mockvoice.errors import StorageError
+
+    if path.exists() and not force:
+        raise StorageError(f"{path} already exists; it was not overwritten.",
+                           "add --force to replace it, or choose another -o FILE")
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=folder)
+    except OSError as e:
+        raise StorageError(f"Cannot write {path}: {e.strerror or e}.",
+                           "check the folder exists and is writable") from e
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            write(out)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private 0600
+        if force:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # fails, rather than overwrites, if the name was taken since
+    except FileExistsError as e:
+        raise StorageError(f"{path} appeared meanwhile; it was not overwritten.") from e
+    except OSError as e:
+        raise StorageError(f"Cannot write {path}: {e.strerror or e}.") from e
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from mockvoice.export import export_captions
+    from mockvoice.sessions import load_session, resolve_session
+    from mockvoice.storage import recordings_root
+
+    session = load_session(resolve_session(recordings_root(args.recordings), args.session))
+    done = export_captions(session, args.format, Path(args.output) if args.output else None,
+                           force=args.force)
+    for path in done.written:
+        print(path)
+    for why in done.skipped:
+        print(f"skipped {why}", file=sys.stderr)
+    if not done.written:
+        print(f"mockvoice: no answer of session {session.id} has timed words to caption.",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+# --- replay, progress and attempts --------------------------------------------------------
+
+
+def _attempt_parsers(sub: Any) -> None:
+    """`replay`, `progress` and `compare`: listening again and seeing what improved."""
+    recordings_help = ("where sessions are stored (default: $MOCKVOICE_RECORDINGS or the "
+                       "top-level recordings/ folder)")
+    p = sub.add_parser("replay", help="play an answer while its transcript follows along",
+                       formatter_class=_formatter,
+                       description="Play an answer's recording with the transcript in the "
+                       "terminal: the word being said is highlighted, fillers are coloured. "
+                       "Keys: space pauses/resumes, left/right arrows skip 5 s, q quits.")
+    p.add_argument("session", metavar="SESSION", help="session id, or `latest`")
+    p.add_argument("--question", type=int, metavar="N", help="question number (default: the "
+                   "first recorded answer)")
+    p.add_argument("--recordings", metavar="DIR", help=recordings_help)
+
+    p = sub.add_parser("progress", help="trends across sessions (table and PNG plot)",
+                       formatter_class=_formatter,
+                       description="Fillers per minute, words per minute, guidance coverage "
+                       "and answer length, session by session.")
+    p.add_argument("-o", "--output", metavar="FILE.png", help="also draw the trends to this "
+                   "PNG (an existing file is replaced only if it is a PNG)")
+    p.add_argument("--set", metavar="NAME", help="only sessions of this question set "
+                   "(default: all)")
+    p.add_argument("--recordings", metavar="DIR", help=recordings_help)
+
+    p = sub.add_parser("compare", help="what changed between two attempts at a question",
+                       formatter_class=_formatter,
+                       description="Duration, fillers per minute, pace and guidance points "
+                       "gained or lost from one answer to another (e.g. a --retry).")
+    p.add_argument("before", metavar="SESSION:N", help="the earlier answer, e.g. latest:1")
+    p.add_argument("after", metavar="SESSION:M", help="the later answer")
+    p.add_argument("--recordings", metavar="DIR", help=recordings_help)
+
+
+def _retry(args: argparse.Namespace) -> tuple[Any, list[Any], str]:
+    """The question set and question of ``--retry SESSION:N``, and the ``retry_of`` value."""
+    from mockvoice.compare import load_answer
+    from mockvoice.errors import QuestionFileError
+    from mockvoice.questions import builtin_path, load_question_set
+    from mockvoice.storage import recordings_root
+
+    if args.questions:
+        raise UsageError("--retry asks one earlier question again; leave out --questions.")
+    session, answer = load_answer(recordings_root(args.recordings), args.retry)
+    if args.prompts:
+        question_set = load_question_set(Path(args.prompts))
+    else:
+        name = session.question_set or args.set
+        try:
+            question_set = load_question_set(builtin_path(name))
+        except QuestionFileError as e:
+            raise QuestionFileError(
+                f"Session {session.id} used the question set {name!r}, which is not built "
+                f"in: {e.message}", "give its file with --prompts FILE") from e
+    by_id = {q.id: q for q in question_set.questions}
+    question = by_id.get(answer.question_id)
+    if question is None:
+        raise UsageError(f"Question {answer.question_id!r} (answer {session.id}:"
+                         f"{answer.question}) is not in {question_set.path}.",
+                         "give the file it came from with --prompts FILE")
+    return question_set, [question], f"{session.id}:{answer.question}"
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from mockvoice.compare import answer_of
+    from mockvoice.replay import replay
+    from mockvoice.report import clock
+    from mockvoice.storage import recordings_root
+
+    if args.question is not None and args.question < 1:
+        raise UsageError(f"--question must be 1 or more, not {args.question}.")
+    session, answer = answer_of(recordings_root(args.recordings), args.session, args.question)
+    console = Console(highlight=False)
+    outcome = replay(session, answer, console=console, stdin=sys.stdin)
+    verb = "Stopped at" if outcome.quit else "Played to"
+    console.print(f"{verb} {clock(outcome.position_s)} of {clock(outcome.duration_s)} "
+                  f"({session.id}:{answer.question}).")
+    return 0
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from mockvoice.errors import StorageError
+    from mockvoice.progress import plot_progress, render_progress, trends
+    from mockvoice.sessions import load_session, session_ids
+    from mockvoice.storage import recordings_root
+
+    root = recordings_root(args.recordings)
+    sessions = [load_session(root / sid) for sid in session_ids(root)]
+    rows = trends(sessions, args.set)
+    if not rows:
+        which = f" of the set {args.set!r}" if args.set else ""
+        raise StorageError(f"No analysed session{which} in {root} yet.",
+                           "practise first (`mockvoice practice`), or point --recordings at "
+                           "the folder that holds your sessions")
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(render_progress(rows))
+    for s in sessions:
+        for note in s.all_notes():
+            console.print(f"Note: {s.id}: {note}", style="dim", markup=False)
+    if args.output:
+        path = plot_progress(rows, Path(args.output))
+        console.print(f"Plot: {path}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from mockvoice.compare import analysed, compare, load_answer, render_comparison
+    from mockvoice.storage import recordings_root
+
+    root = recordings_root(args.recordings)
+    before_session, before = load_answer(root, args.before)
+    after_session, after = load_answer(root, args.after)
+    result = compare(analysed(before_session, before), analysed(after_session, after))
+    Console(highlight=False).print(render_comparison(
+        result, f"{before_session.id}:{before.question}", f"{after_session.id}:{after.question}"))
     return 0

@@ -24,9 +24,11 @@ SCHEMA = 1
 PROMPTS_ENV = "MOCKVOICE_PROMPTS"
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_SET_KEYS = {"schema", "name", "title", "source", "questions"}
-_QUESTION_KEYS = {"id", "text", "advice", "guidance"}
-_GUIDANCE_KEYS = {"id", "label", "tip", "phrases", "words", "patterns", "rule"}
+_SET_KEYS = {"schema", "name", "title", "source", "questions", "checklist"}
+_QUESTION_KEYS = {"id", "text", "advice", "guidance", "star"}
+# Files in prompts/ that are not question sets.
+_NOT_SETS = {"fillers"}
+_GUIDANCE_KEYS = {"id", "label", "tip", "phrases", "words", "patterns", "rule", "unless"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class GuidancePoint:
     words: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     rule: str | None = None
+    unless: tuple[str, ...] = ()  # regexes: a sentence matching one cannot cover the point
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Question:
     text: str
     advice: str = ""
     guidance: tuple[GuidancePoint, ...] = ()
+    star: bool = False  # a story question: checked for Situation, Task, Action, Result
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class QuestionSet:
     questions: tuple[Question, ...]
     path: Path
     source: str | None = None
+    checklist: tuple[str, ...] = ()  # what you should come away knowing; ends every summary
 
 
 def prompts_dir() -> Path:
@@ -70,7 +75,9 @@ def prompts_dir() -> Path:
 
 def available_sets() -> list[str]:
     folder = prompts_dir()
-    return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.toml") if p.stem not in _NOT_SETS)
 
 
 def builtin_path(name: str) -> Path:
@@ -78,7 +85,7 @@ def builtin_path(name: str) -> Path:
     folder = prompts_dir()
     path = folder / f"{name}.toml"
     # A name is a file stem, never a path: "../x" must not escape the folder.
-    if not _ID_RE.match(name) or not path.is_file():
+    if not _ID_RE.match(name) or name in _NOT_SETS or not path.is_file():
         names = ", ".join(available_sets()) or "none"
         raise QuestionFileError(
             f"Unknown question set {name!r} (looked in {folder}).",
@@ -212,6 +219,7 @@ def _parse_set(data: dict[str, Any], path: Path) -> QuestionSet:
     name = _get_str(data, "name", top, "name")
     title = _get_str(data, "title", top, "title")
     source = _get_str(data, "source", top, "source", required=False)
+    checklist = _get_str_list(data, "checklist", top, "checklist")
     items = data.get("questions")
     if not isinstance(items, list) or not items or not all(isinstance(q, dict) for q in items):
         raise top.fail("questions", "needs at least one [[questions]] table",
@@ -228,7 +236,7 @@ def _parse_set(data: dict[str, Any], path: Path) -> QuestionSet:
         seen.add(question.id)
         questions.append(question)
     assert name is not None and title is not None
-    return QuestionSet(name, title, tuple(questions), path, source)
+    return QuestionSet(name, title, tuple(questions), path, source, checklist)
 
 
 def _parse_question(item: dict[str, Any], number: int, where: _Where) -> Question:
@@ -247,14 +255,18 @@ def _parse_question(item: dict[str, Any], number: int, where: _Where) -> Questio
             raise where.fail(f"guidance[{i}].id", f"duplicate guidance id {point.id!r}",
                              "give every guidance point of a question its own id")
         points.append(point)
+    star = item.get("star", False)
+    if not isinstance(star, bool):
+        raise where.fail("star", f"must be true or false, got {star!r}",
+                         "write star = true for a question that asks for a story")
     assert text is not None
-    return Question(number, qid, text, advice, tuple(points))
+    return Question(number, qid, text, advice, tuple(points), star)
 
 
 def _parse_point(raw: dict[str, Any], where: _Where, prefix: str) -> GuidancePoint:
-    # Imported here: analysis owns the rules, and importing it at the top would be circular
-    # in spirit (analysis reads Question) even though it is not at run time.
-    from mockvoice.analysis import RULES
+    # Imported here: content owns the rules, and importing it at the top would be circular
+    # in spirit (content reads GuidancePoint) even though it is not at run time.
+    from mockvoice.content import RULES
 
     _check_keys(raw, _GUIDANCE_KEYS, where, prefix + ".")
     gid = _get_id(raw, where, f"{prefix}.id")
@@ -267,12 +279,13 @@ def _parse_point(raw: dict[str, Any], where: _Where, prefix: str) -> GuidancePoi
             raise where.fail(f"{prefix}.words[{j}]", f"{word!r} is more than one word",
                              "move it to phrases")
     patterns = _get_str_list(raw, "patterns", where, f"{prefix}.patterns")
-    for j, pattern in enumerate(patterns):
+    unless = _get_str_list(raw, "unless", where, f"{prefix}.unless")
+    for j, pattern in [*enumerate(patterns), *enumerate(unless)]:
         try:
             re.compile(pattern)
         except re.error as e:
             hint = "write regexes in 'single quotes' and escape literal ( ) [ ] ? +"
-            field = f"{prefix}.patterns[{j}]"
+            field = f"{prefix}.{'patterns' if pattern in patterns else 'unless'}[{j}]"
             raise where.fail(field, f"invalid regex {pattern!r}: {e}", hint) from e
     rule = _get_str(raw, "rule", where, f"{prefix}.rule", required=False)
     if rule is not None and rule not in RULES:
@@ -282,4 +295,4 @@ def _parse_point(raw: dict[str, Any], where: _Where, prefix: str) -> GuidancePoi
         raise where.fail(prefix, "has no cues, so it could never be covered",
                          "add phrases, words, patterns or a rule")
     assert label is not None and tip is not None
-    return GuidancePoint(gid, label, tip, phrases, words, patterns, rule)
+    return GuidancePoint(gid, label, tip, phrases, words, patterns, rule, unless)

@@ -89,13 +89,74 @@ class Pause:
         return self.end - self.start
 
 
+@dataclass(frozen=True)
+class Hesitation:
+    """An "um"/"uh" heard in the audio but missing from the text (mockvoice.hesitation)."""
+
+    start: float
+    length: float
+    kind: str  # "gap" (between words) or "stretched" (folded into a word)
+    evidence: str  # what was heard, and where
+
+
+@dataclass(frozen=True)
+class FillerBurst:
+    """Three or more fillers close together (within 10 s): a stumble worth replaying."""
+
+    start: float
+    end: float  # start of the last filler in the burst
+    count: int
+    texts: list[str] = field(default_factory=list)
+
+
 @dataclass
 class FillerSummary:
     total: int
     counts: dict[str, int]
     hits: list[FillerHit] = field(default_factory=list)
-    per_minute: float | None = None
+    per_minute: float | None = None  # per minute of speaking time
     per_100_words: float | None = None
+    hesitations: int = 0  # "um", "uh", ... (a later audio detector may add to these)
+    discourse: int = 0  # "like", "you know", ... in their filler use
+    bursts: list[FillerBurst] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HedgeHit:
+    """A phrase that weakens a claim ("I guess", "maybe"), with its sentence as the example."""
+
+    hedge: str
+    sentence: str
+    start: float | None = None
+
+
+@dataclass
+class HedgeSummary:
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    hits: list[HedgeHit] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A word said twice in a row ("the the"), a phrase said again and again, an overused word."""
+
+    text: str
+    count: int
+    kind: str  # "stutter", "phrase" or "word" (one word overused)
+    example: str  # the sentence of its first occurrence
+    start: float | None = None
+
+
+@dataclass(frozen=True)
+class StarPart:
+    """One part of a STAR story: situation, task, action or result."""
+
+    name: str
+    present: bool
+    seconds: float | None = None  # time spent in this part, from word timestamps
+    evidence: str | None = None  # the first sentence of this part
+    start: float | None = None
 
 
 @dataclass
@@ -113,7 +174,19 @@ class AnswerReport:
     wpm: float | None = None
     pauses: list[Pause] = field(default_factory=list)
     latency_s: float | None = None
-    tips: list[str] = field(default_factory=list)
+    tips: list[str] = field(default_factory=list)  # the part tips below, in report order
+    wpm_overall: float | None = None  # words over the whole recording, silences included
+    wpm_band: tuple[float, float] = (120.0, 160.0)  # the target pace the report used
+    answer_s: float | None = None  # first word to last word
+    trailing_s: float | None = None  # silence after the last word (never speaking time)
+    length_band: tuple[float, float] = (60.0, 120.0)  # advice for behavioural answers
+    length_verdict: str | None = None  # "short", "ok" or "long"; None without timings
+    hedges: HedgeSummary = field(default_factory=HedgeSummary)
+    repeats: list[Repeat] = field(default_factory=list)
+    star: list[StarPart] = field(default_factory=list)  # empty for questions without a story
+    part_tips: dict[str, str] = field(default_factory=dict)  # report part -> one tip
+    hesitations: list[Hesitation] = field(default_factory=list)  # heard, not in the text
+    hesitations_per_minute: float | None = None  # same basis as fillers.per_minute
 
     @property
     def covered(self) -> int:
@@ -132,7 +205,13 @@ class AnswerReport:
             hits=[FillerHit(**h) for h in f.get("hits", [])],
             per_minute=f.get("per_minute"),
             per_100_words=f.get("per_100_words"),
+            hesitations=f.get("hesitations", 0),
+            discourse=f.get("discourse", 0),
+            bursts=[FillerBurst(**b) for b in f.get("bursts", [])],
         )
+        h = data.get("hedges") or {}
+        hedges = HedgeSummary(h.get("total", 0), dict(h.get("counts", {})),
+                              [HedgeHit(**x) for x in h.get("hits", [])])
         return cls(
             question=data["question"],
             question_id=data["question_id"],
@@ -146,6 +225,18 @@ class AnswerReport:
             pauses=[Pause(**p) for p in data.get("pauses", [])],
             latency_s=data.get("latency_s"),
             tips=list(data.get("tips", [])),
+            wpm_overall=data.get("wpm_overall"),
+            wpm_band=tuple(data.get("wpm_band", (120.0, 160.0))),  # type: ignore[arg-type]
+            answer_s=data.get("answer_s"),
+            trailing_s=data.get("trailing_s"),
+            length_band=tuple(data.get("length_band", (60.0, 120.0))),  # type: ignore[arg-type]
+            length_verdict=data.get("length_verdict"),
+            hedges=hedges,
+            repeats=[Repeat(**r) for r in data.get("repeats", [])],
+            star=[StarPart(**p) for p in data.get("star", [])],
+            part_tips=dict(data.get("part_tips", {})),
+            hesitations=[Hesitation(**h) for h in data.get("hesitations", [])],
+            hesitations_per_minute=data.get("hesitations_per_minute"),
         )
 
 

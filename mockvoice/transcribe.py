@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -27,6 +28,20 @@ log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000
 FFMPEG_TIMEOUT_S = 120.0
+
+# Whisper was trained on clean transcripts and drops many "um"s and "uh"s. A short prompt
+# written with fillers, carried into every 30 s window, makes it keep more of them
+# (measured by benchmarks/filler_prompt.py; see README "## Accuracy").
+FILLER_PROMPT = "Um, so, uh, I was, like, thinking... Hmm, er, you know, I mean, we, um, did it."
+# A prompt can make Whisper loop or invent text on quiet audio. Seconds of silence around a
+# suspect segment after which whisper skips it (its hallucination_silence_threshold).
+HALLUCINATION_SILENCE_S = 2.0
+# On faint or distant speech a prompted decode can turn noise into confident-looking
+# sentences; their segments score low. Below both of these, the prompted decode is not
+# trusted and the audio is decoded again without the prompt (seen on shared/eval: invented
+# segments scored -0.91 and 0.46, real prompted speech -0.5 or better and 0.69 or better).
+SUSPECT_LOGPROB = -0.8
+SUSPECT_WORD_PROBABILITY = 0.6
 
 
 class Transcriber(Protocol):
@@ -91,13 +106,15 @@ class WhisperTranscriber:
         model: str = DEFAULT_MODEL,
         *,
         progress: Progress | None = None,
-        initial_prompt: str | None = None,
+        initial_prompt: str | None = FILLER_PROMPT,
         word_timestamps: bool = True,
+        guard: bool = True,
     ) -> None:
         self.model_name = model
         self.progress = progress
         self.initial_prompt = initial_prompt
         self.word_timestamps = word_timestamps
+        self.guard = guard  # against loops and invented text that a prompt can cause
         self.checkpoint: CheckpointInfo | None = None
         self._model: Any = None
         self._lock = threading.Lock()
@@ -117,11 +134,26 @@ class WhisperTranscriber:
             log.info("Whisper %s loaded from %s", info.name, info.path)
 
     def transcribe(self, audio: np.ndarray | Path) -> Transcript:
+        """Transcribe with the prompt. With ``guard``, a prompted decode that loops or has a
+        suspect segment is replaced by a decode without the prompt."""
         samples = _as_samples(audio)
         self.load()
+        result = self._decode(samples, self.initial_prompt)
+        if self.initial_prompt and self.guard:
+            problem = _suspect(result)
+            if problem:
+                log.warning("Not trusting the filler-prompted decode (%s); decoding again "
+                            "without the prompt", problem)
+                plain = self._decode(samples, None)
+                if len(longest_loop(plain["text"])) <= len(longest_loop(result["text"])):
+                    result = plain
+        return self._transcript(result, samples)
+
+    def _decode(self, samples: np.ndarray, prompt: str | None) -> dict[str, Any]:
         import whisper
 
-        result = whisper.transcribe(
+        guard = self.guard and prompt is not None
+        result: dict[str, Any] = whisper.transcribe(
             self._model,
             samples,
             verbose=None,
@@ -129,8 +161,21 @@ class WhisperTranscriber:
             fp16=False,
             word_timestamps=self.word_timestamps,
             condition_on_previous_text=False,
-            initial_prompt=self.initial_prompt,
+            initial_prompt=prompt,
+            carry_initial_prompt=prompt is not None,
+            hallucination_silence_threshold=(
+                HALLUCINATION_SILENCE_S if guard and self.word_timestamps else None),
         )
+        if guard:
+            kept = [s for s in result.get("segments", []) if not _echoes(s["text"], prompt)]
+            if len(kept) != len(result.get("segments", [])):
+                log.warning("Dropped %d segment(s) that only repeated the prompt",
+                            len(result["segments"]) - len(kept))
+                result["segments"] = kept
+                result["text"] = "".join(s["text"] for s in kept)
+        return result
+
+    def _transcript(self, result: dict[str, Any], samples: np.ndarray) -> Transcript:
         words = [
             Word(
                 text=w["word"].strip(),
@@ -151,6 +196,55 @@ class WhisperTranscriber:
             language="en",
             model=self.name,
         )
+
+
+def _plain_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def longest_loop(text: str) -> str:
+    """The phrase Whisper got stuck repeating, or "" when the text does not loop.
+
+    People repeat themselves too ("it's, it's", "that was, that was"), so a loop is
+    a phrase of 4+ words said twice in a row, of 2+ words three times, or any word
+    five times in a row.
+    """
+    words = _plain_words(text)
+    worst = ""
+    for n in range(1, 9):
+        for i in range(len(words) - 2 * n + 1):
+            reps = 1
+            while words[i + reps * n:i + (reps + 1) * n] == words[i:i + n]:
+                reps += 1
+            if (n >= 4 and reps >= 2) or (n >= 2 and reps >= 3) or reps >= 5:
+                phrase = " ".join(words[i:i + n * reps])
+                worst = phrase if len(phrase) > len(worst) else worst
+    return worst
+
+
+def _suspect(result: dict[str, Any]) -> str:
+    """Why a prompted decode should not be trusted, or "" when it looks sound."""
+    if not result.get("text", "").strip():
+        # Seen on short windows of speech: the prompted decode came back empty where a
+        # plain one heard words. Silence costs a second decode; losing speech costs more.
+        return "it heard nothing"
+    loop = longest_loop(result.get("text", ""))
+    if loop:
+        return f"it loops: {loop!r}"
+    for s in result.get("segments", []):
+        probs = [w["probability"] for w in s.get("words", [])]
+        mean = sum(probs) / len(probs) if probs else None
+        if (s.get("avg_logprob", 0.0) < SUSPECT_LOGPROB
+                and (mean is None or mean < SUSPECT_WORD_PROBABILITY)):
+            return f"low-confidence segment {s.get('text', '').strip()[:40]!r}"
+    return ""
+
+
+def _echoes(segment_text: str, prompt: str | None) -> bool:
+    """A segment of 3+ words that is just a piece of the prompt: invented, not heard."""
+    seg = _plain_words(segment_text)
+    return bool(prompt) and len(seg) >= 3 and f" {' '.join(seg)} " in (
+        f" {' '.join(_plain_words(prompt or ''))} ")
 
 
 class FakeTranscriber:

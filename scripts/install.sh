@@ -17,6 +17,8 @@ sudo=""
 packages=(python3 python3-venv espeak-ng libespeak-ng1 libportaudio2 ffmpeg alsa-utils)
 # The tests record and play through a real audio server: PulseAudio with a null sink.
 [ "$with_tests" = 1 ] && packages+=(pulseaudio pulseaudio-utils libasound2-plugins)
+# ... and render the HTML report in a headless browser.
+[ "$with_tests" = 1 ] && packages+=(chromium)
 
 missing=()
 for p in "${packages[@]}"; do

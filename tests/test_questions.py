@@ -175,6 +175,13 @@ CASES = [
     pytest.param("schema = 1", 'schema = "1"', ["schema"], id="schema-type"),
     pytest.param("schema = 1", "schema = 7", ["schema", "newer"], id="schema-newer"),
     pytest.param('name = "mine"', "", ["'name'", "missing"], id="missing-name"),
+    pytest.param('advice = "Be brief."', 'advice = "Be brief."\nstar = "yes"',
+                 ["question 2 (second)", "'star'", "true or false"], id="star-not-bool"),
+    pytest.param('phrases = ["the point"]', "phrases = ['x']\n  unless = ['(bad']",
+                 ["question 2 (second)", "guidance[0].unless[0]", "invalid regex"],
+                 id="invalid-unless-regex"),
+    pytest.param('phrases = ["the point"]', "phrases = ['x']\n  unless = 'no'",
+                 ["question 2 (second)", "guidance[0].unless", "list"], id="unless-not-list"),
 ]
 
 
@@ -232,3 +239,20 @@ def test_questions_module_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=repo, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_star_and_unless_load(tmp_path):
+    text = MINIMAL.replace('advice = "Be brief."', 'advice = "Be brief."\nstar = true').replace(
+        'phrases = ["the point"]', "phrases = ['the point']\n  unless = ['\\bnot the point']")
+    q = load_question_set(write(tmp_path, text)).questions[1]
+    assert q.star and q.guidance[0].unless == (r"\bnot the point",)
+    assert load_question_set(write(tmp_path, MINIMAL)).questions[1].star is False
+
+
+def test_filler_vocabulary_is_not_a_question_set(monkeypatch):
+    monkeypatch.delenv("MOCKVOICE_PROMPTS", raising=False)
+    from mockvoice.questions import available_sets
+
+    assert "fillers" not in available_sets() and "recruiter" in available_sets()
+    with pytest.raises(QuestionFileError):
+        builtin_path("fillers")

@@ -13,7 +13,15 @@ import pytest
 from mockvoice.errors import AudioError
 from mockvoice.results import Transcript
 from mockvoice.speech import synthesize_to_file
-from mockvoice.transcribe import FakeTranscriber, WhisperTranscriber, load_audio
+from mockvoice.transcribe import (
+    FILLER_PROMPT,
+    FakeTranscriber,
+    WhisperTranscriber,
+    _echoes,
+    _suspect,
+    load_audio,
+    longest_loop,
+)
 
 # espeak-ng's voice plus tiny.en hear a sentence-initial "I led a team" as
 # "I lend a team"; with a few words before it, this sentence decodes the same
@@ -87,6 +95,67 @@ def test_fake_transcriber_returns_its_transcripts_in_order():
     assert len(fake.calls) == 2
 
 
+# --- the filler prompt and its guards -------------------------------------------
+
+
+def test_filler_prompt_is_the_default_and_can_be_turned_off():
+    assert WhisperTranscriber().initial_prompt == FILLER_PROMPT
+    assert WhisperTranscriber().guard is True
+    assert WhisperTranscriber(initial_prompt=None).initial_prompt is None
+    assert {"um", "uh"} <= set(re.findall(r"[a-z]+", FILLER_PROMPT.lower()))
+    assert len(FILLER_PROMPT.split()) <= 20  # short: it is spent from every window's context
+
+
+@pytest.mark.parametrize(
+    ("text", "loop"),
+    [
+        ("I'm very good. I'm very good. I'm very good.",
+         "i'm very good i'm very good i'm very good"),
+        ("And, uh, I think it's the same, I think it's the same. Is it",
+         "i think it's the same i think it's the same"),
+        ("thank you thank you thank you", "thank you thank you thank you"),
+        ("no no no no no", "no no no no no"),
+    ],
+)
+def test_loops_are_found(text, loop):
+    assert longest_loop(text) == loop
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It's, it's good, that was, that was fine.", "We had had enough.", "Very, very hard.",
+     "Ask not what your country can do for you, ask what you can do for your country.", ""],
+)
+def test_people_repeating_themselves_is_not_a_loop(text):
+    assert longest_loop(text) == ""
+
+
+def seg(text: str, logprob: float, *probs: float) -> dict:
+    return {"text": text, "avg_logprob": logprob,
+            "words": [{"word": w, "probability": p} for w, p in zip(text.split(), probs,
+                                                                   strict=False)]}
+
+
+def test_suspect_prompted_decodes():
+    sound = {"text": " Um, when you've got it.", "segments": [seg(" Um, when", -0.5, 0.6, 0.8)]}
+    assert _suspect(sound) == ""
+    faint = {"text": " Is it a heavy too many furries?",
+             "segments": [seg(" Is it a heavy", -0.91, 0.4, 0.5, 0.4, 0.5)]}
+    assert "low-confidence" in _suspect(faint)
+    sure_words = {"text": " Right.", "segments": [seg(" Right.", -0.9, 0.9)]}
+    assert _suspect(sure_words) == ""  # one measure alone is not enough
+    looped = {"text": " I'm very good. I'm very good. I'm very good.", "segments": []}
+    assert "loops" in _suspect(looped)
+    assert "nothing" in _suspect({"text": "", "segments": []})
+
+
+def test_segments_that_only_echo_the_prompt_are_invented():
+    assert _echoes(" I was, like, thinking...", FILLER_PROMPT)
+    assert not _echoes(" Um.", FILLER_PROMPT)  # too short to tell: a real "um" is kept
+    assert not _echoes(" I was thinking about the design.", FILLER_PROMPT)
+    assert not _echoes(" I was, like, thinking", None)
+
+
 # --- real Whisper ----------------------------------------------------------------
 
 
@@ -125,3 +194,24 @@ def test_array_input_and_concurrent_load(whisper_checkpoint, jfk_flac):
     assert model._model is loaded
     assert "ask not what your country can do for you" in result.text.lower().replace(",", "")
     assert result.duration_s == pytest.approx(11.0, abs=0.01)
+
+
+@pytest.fixture(scope="module")
+def quiet_clip() -> Path:
+    return Path(__file__).parent / "data" / "ami-quiet-crosstalk.flac"
+
+
+@pytest.mark.slow
+def test_prompt_on_quiet_audio_does_not_loop_with_the_guard(whisper_checkpoint, quiet_clip):
+    guarded = WhisperTranscriber(str(whisper_checkpoint.path))
+    result = guarded.transcribe(quiet_clip)
+    assert longest_loop(result.text) == "", result.text
+    assert len(result.words) <= 40, result.text  # 18 s of near silence: no invented speech
+
+
+@pytest.mark.slow
+def test_prompt_keeps_a_real_um(whisper_checkpoint):
+    clip = Path(__file__).parent / "data" / "ami-um.flac"
+    with_prompt = WhisperTranscriber(str(whisper_checkpoint.path)).transcribe(clip)
+    assert re.search(r"\bum+\b", with_prompt.text.lower()), with_prompt.text
+    assert "main things on the front" in with_prompt.text.lower(), with_prompt.text
