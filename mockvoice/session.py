@@ -8,6 +8,7 @@ rewritten after each step, so an interrupted round still lists what it has.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -18,13 +19,19 @@ from typing import Any, Protocol
 
 from mockvoice import analysis
 from mockvoice.errors import MockvoiceError
+from mockvoice.incremental import IncrementalTranscriber
 from mockvoice.questions import Question, QuestionSet
 from mockvoice.recording import SPEECH_DBFS, Listener, Recorder, StopPolicy
-from mockvoice.results import SCHEMA_VERSION, AnswerReport
+from mockvoice.results import SCHEMA_VERSION, AnswerReport, Transcript
 from mockvoice.speech import Speaker
 from mockvoice.storage import answer_stem, write_json
 from mockvoice.transcribe import Transcriber
 from mockvoice.wavfile import read_wav
+
+log = logging.getLogger(__name__)
+
+# Makes the transcriber that listens while the person speaks; None: transcribe afterwards.
+IncrementalFactory = Callable[[Transcriber], IncrementalTranscriber]
 
 
 class SessionUI(Protocol):
@@ -58,12 +65,14 @@ class SessionResult:
     status: str = "in-progress"  # "complete", "interrupted", "failed"
     answers: list[AnswerRecord] = field(default_factory=list)
     reports: list[AnswerReport] = field(default_factory=list)
+    retry_of: str | None = None  # "SESSION:N" when this round asks that answer's question again
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA_VERSION, "kind": "session", "id": self.id,
             "question_set": self.question_set, "started": self.started,
             "status": self.status, "answers": [vars(a) for a in self.answers],
+            **({"retry_of": self.retry_of} if self.retry_of else {}),
         }
 
     def save(self) -> None:
@@ -107,16 +116,20 @@ def run_session(
     ui: SessionUI,
     policy: Callable[[], StopPolicy],
     stop: threading.Event,
+    retry_of: str | None = None,
+    incremental: IncrementalFactory | None = IncrementalTranscriber,
 ) -> SessionResult:
     result = SessionResult(id=folder.name, folder=folder, question_set=question_set.name,
-                           started=datetime.now().isoformat(timespec="seconds"))
+                           started=datetime.now().isoformat(timespec="seconds"),
+                           retry_of=retry_of)
     result.save()
     model = BackgroundLoad(transcriber)
     try:
         for i, question in enumerate(questions, 1):
             ui.question(i, len(questions), question)
             speaker.speak(question.text)
-            if not _answer(question, result, model, recorder, transcriber, ui, policy(), stop):
+            if not _answer(question, result, model, recorder, transcriber, ui, policy(), stop,
+                           incremental):
                 result.status = "interrupted"
                 break
         else:
@@ -131,8 +144,22 @@ def run_session(
 
 def _answer(question: Question, result: SessionResult, model: BackgroundLoad,
             recorder: Recorder, transcriber: Transcriber, ui: SessionUI,
-            policy: StopPolicy, stop: threading.Event) -> bool:
+            policy: StopPolicy, stop: threading.Event,
+            incremental: IncrementalFactory | None = None) -> bool:
     """Record and analyse one answer. Returns False when the person pressed Ctrl-C."""
+    live = incremental(transcriber) if incremental else None
+    try:
+        return _record_and_report(question, result, model, recorder, transcriber, ui, policy,
+                                  stop, live)
+    finally:
+        if live is not None:
+            live.close()  # a silent or interrupted answer leaves it running
+
+
+def _record_and_report(question: Question, result: SessionResult, model: BackgroundLoad,
+                       recorder: Recorder, transcriber: Transcriber, ui: SessionUI,
+                       policy: StopPolicy, stop: threading.Event,
+                       live: IncrementalTranscriber | None) -> bool:
     stem = answer_stem(question.number, question.id)
     wav = result.folder / f"{stem}.wav"
     record = AnswerRecord(question.number, question.id, question.text, wav.name, "recording")
@@ -140,7 +167,7 @@ def _answer(question: Question, result: SessionResult, model: BackgroundLoad,
     result.save()
     stop.clear()
     with ui.recording(policy, wav) as listener:
-        rec = recorder.record(wav, policy, stop, [listener])
+        rec = recorder.record(wav, policy, stop, [listener, *([live] if live else [])])
     record.duration_s, record.stopped_by = round(rec.duration_s, 3), rec.stopped_by
     if rec.stopped_by == "interrupt":
         record.status = "interrupted"
@@ -158,9 +185,8 @@ def _answer(question: Question, result: SessionResult, model: BackgroundLoad,
             with ui.waiting("Loading the speech recogniser…"):
                 model.wait()
         model.wait()
-        samples, _ = read_wav(wav)
         with ui.waiting("Transcribing your answer…"):
-            transcript = transcriber.transcribe(samples)
+            transcript = _transcript(wav, transcriber, live)
     except MockvoiceError as e:
         record.status, record.error = "failed", str(e)
         result.save()
@@ -168,6 +194,7 @@ def _answer(question: Question, result: SessionResult, model: BackgroundLoad,
     write_json(result.folder / f"{stem}.transcript.json", transcript.to_dict())
     record.transcript = f"{stem}.transcript.json"
     report = analysis.analyze(transcript, question)
+    _add_hesitations(report, wav, transcript)
     write_json(result.folder / f"{stem}.report.json", report.to_dict())
     record.report, record.status = f"{stem}.report.json", "analysed"
     result.reports.append(report)
@@ -176,3 +203,34 @@ def _answer(question: Question, result: SessionResult, model: BackgroundLoad,
     return True
 
 
+
+
+def _add_hesitations(report: AnswerReport, wav: Path, transcript: Transcript) -> None:
+    """The "um"s Whisper left out, heard in the answer's audio (mockvoice.hesitation).
+
+    An extra the report can do without: a failure is logged, never fatal.
+    """
+    if not transcript.timed:
+        return
+    from mockvoice.hesitation import SAMPLE_RATE, add_hesitations
+
+    try:
+        samples, rate = read_wav(wav)
+        if rate == SAMPLE_RATE:
+            add_hesitations(report, samples, transcript.words)
+    except (MockvoiceError, OSError, ValueError) as e:
+        log.warning("Could not look for hesitations in %s: %s", wav, e)
+
+
+def _transcript(wav: Path, transcriber: Transcriber,
+                live: IncrementalTranscriber | None) -> Transcript:
+    """The live transcript, most of it made while the person spoke; else a batch one."""
+    samples, _ = read_wav(wav)
+    if live is not None:
+        try:
+            # Blocks the recorder wrote after its last listener call (Enter, Ctrl-C).
+            live.feed(samples[live.samples:])
+            return live.finish()
+        except Exception as e:  # noqa: BLE001 - the batch run below reports real errors
+            log.warning("Live transcription failed (%s); transcribing %s again", e, wav)
+    return transcriber.transcribe(samples)

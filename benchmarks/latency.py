@@ -1,0 +1,274 @@
+"""How long does a person wait for their report? Batch against live transcription.
+
+    .venv/bin/python benchmarks/latency.py [--speed 1] [--tail-silence 1.0]
+        [--threads N] [--int8] [--no-launch]
+
+Plays a 120 s answer of real meeting speech (AMI ES2004a, speakers A then D, from
+../shared/eval/) through the session's ``Recorder`` interface, block by block at
+real time (``--speed 4``: four times faster), and runs the real session loop on
+it twice: transcribing after the answer (batch) and while it is spoken (live).
+Prints the wait from the end of the answer to its report, compute seconds per
+audio second, the word error rate between the two transcripts, whether the
+reports' counts are identical, peak RSS, the start time of ``mockvoice --help``
+and the time from launching ``mockvoice practice`` to its first question being
+heard (taken when playback starts; needs the audio server, so it runs under
+``flock /tmp/mockvoice-audio.lock``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mockvoice.incremental import IncrementalTranscriber  # noqa: E402
+from mockvoice.questions import builtin_path, load_question_set, select  # noqa: E402
+from mockvoice.recording import Listener, Recording, StopPolicy, level_dbfs  # noqa: E402
+from mockvoice.results import AnswerReport, Transcript  # noqa: E402
+from mockvoice.session import run_session  # noqa: E402
+from mockvoice.speech import SilentSpeaker  # noqa: E402
+from mockvoice.storage import new_session_dir  # noqa: E402
+from mockvoice.transcribe import WhisperTranscriber, load_audio  # noqa: E402
+from mockvoice.wavfile import SAMPLE_RATE, GrowingWav  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval" / "ami-es2004a-excerpt"
+BLOCK = SAMPLE_RATE // 10
+
+
+class PlaybackRecorder:
+    """A ``Recorder`` whose microphone is a file, played at ``speed`` times real time."""
+
+    def __init__(self, samples: np.ndarray, speed: float) -> None:
+        self.samples = samples
+        self.speed = speed
+        self.ended = 0.0  # perf_counter when the answer ended
+
+    def record(self, path: Path, policy: StopPolicy, stop: threading.Event,
+               listeners: list[Listener]) -> Recording:
+        began = time.perf_counter()
+        with GrowingWav(path) as wav:
+            for i in range(0, self.samples.size, BLOCK):
+                block = self.samples[i:i + BLOCK]
+                due = began + (i + block.size) / SAMPLE_RATE / self.speed
+                time.sleep(max(0.0, due - time.perf_counter()))  # the block "arrives"
+                wav.write(block)
+                for listen in listeners:
+                    listen(block, wav.seconds, level_dbfs(block))
+        self.ended = time.perf_counter()
+        return Recording(path, wav.seconds, "enter", -10.0)
+
+
+class TimingUI:
+    def __init__(self) -> None:
+        self.reported = 0.0
+        self.report: AnswerReport | None = None
+
+    def question(self, number: int, total: int, question: Any) -> None:
+        pass
+
+    @contextmanager
+    def recording(self, policy: StopPolicy, path: Path) -> Iterator[Listener]:
+        yield lambda block, elapsed, level: None
+
+    @contextmanager
+    def waiting(self, message: str) -> Iterator[None]:
+        yield
+
+    def answer_report(self, report: AnswerReport) -> None:
+        self.reported = time.perf_counter()
+        self.report = report
+
+    def warn(self, message: str) -> None:
+        print(f"  warning: {message}")
+
+
+def answer(samples: np.ndarray, transcriber: WhisperTranscriber, speed: float, live: bool,
+           folder: Path) -> tuple[float, AnswerReport, Transcript, Any]:
+    """Run one question of the real session loop; returns the wait and what it made."""
+    questions = load_question_set(builtin_path("recruiter"))
+    recorder, ui = PlaybackRecorder(samples, speed), TimingUI()
+    made: list[IncrementalTranscriber] = []
+
+    def factory(t: Any) -> IncrementalTranscriber:
+        made.append(IncrementalTranscriber(t))
+        return made[-1]
+
+    session = new_session_dir(folder)
+    run_session(select(questions, "1"), questions, folder=session, speaker=SilentSpeaker(),
+                recorder=recorder, transcriber=transcriber, ui=ui,  # type: ignore[arg-type]
+                policy=lambda: StopPolicy(max_seconds=1e9), stop=threading.Event(),
+                incremental=factory if live else None)
+    assert ui.report is not None
+    stored = next(session.glob("*.transcript.json")).read_text()
+    return (ui.reported - recorder.ended, ui.report,
+            Transcript.from_dict(json.loads(stored)), made[0] if made else None)
+
+
+def plain(t: Transcript) -> str:
+    return re.sub(r"[^a-z0-9' ]", "", " ".join(w.text for w in t.words).lower())
+
+
+def counts(r: AnswerReport) -> dict[str, Any]:
+    return {"words": r.words, "fillers": r.fillers.counts, "long pauses": len(r.pauses),
+            "covered": [g.id for g in r.guidance if g.covered]}
+
+
+def quantize_int8(model: Any) -> Any:
+    """Dynamic int8 quantization of every Linear layer."""
+    import torch
+    import whisper.model
+
+    for module in model.modules():
+        # whisper's Linear only casts to the input's dtype, a no-op in fp32; torch
+        # quantizes plain nn.Linear only.
+        if type(module) is whisper.model.Linear:
+            module.__class__ = torch.nn.Linear
+    return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8,
+                                                  inplace=True)
+
+
+def help_time(runs: int = 5) -> float:
+    exe = Path(sys.executable).with_name("mockvoice")
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        subprocess.run([str(exe), "--help"], capture_output=True, check=True)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+# Runs the real CLI; notes the wall-clock time at which the first question starts playing.
+LAUNCH = """
+import sys, time
+import sounddevice
+_play = sounddevice.play
+def play(*args, **kwargs):
+    print("PLAY", time.time(), file=sys.stderr, flush=True)
+    return _play(*args, **kwargs)
+sounddevice.play = play
+from mockvoice.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def first_question_time(folder: Path) -> float | None:
+    """Seconds from launching `mockvoice practice --questions 1` to playback starting."""
+    command = [sys.executable, "-c", LAUNCH, "practice", "--questions", "1",
+               "--max-seconds", "1", "--recordings", str(folder)]
+    subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL, timeout=300)
+    launched = time.time()  # the second run: question audio and model already cached
+    done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          timeout=300)
+    played = re.search(r"^PLAY (\S+)", done.stderr, re.M)
+    if not played:
+        print(f"  (no playback seen: {done.stderr.strip().splitlines()[-1:]})")
+        return None
+    return float(played.group(1)) - launched
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--speed", type=float, default=1.0, help="times real time")
+    parser.add_argument("--tail-silence", type=float, default=1.0,
+                        help="seconds of room noise after the last word, before Enter")
+    parser.add_argument("--threads", type=int, help="torch threads (default: all cores)")
+    parser.add_argument("--int8", action="store_true", help="quantize Linear layers to int8")
+    parser.add_argument("--no-launch", action="store_true",
+                        help="skip the --help and first-question timings")
+    parser.add_argument("--save", type=Path, help="write both transcripts to this JSON file")
+    parser.add_argument("--launch-only", action="store_true",
+                        help="only the --help and first-question timings (run it under "
+                        "flock /tmp/mockvoice-audio.lock)")
+    args = parser.parse_args()
+    if not args.launch_only:
+        answers(args)
+    if not args.no_launch:
+        print(f"mockvoice --help: {help_time():.3f} s (median of 5)")
+        with tempfile.TemporaryDirectory() as tmp:
+            heard = first_question_time(Path(tmp))
+        if heard is not None:
+            print(f"launch to first question heard: {heard:.2f} s")
+
+
+def answers(args: argparse.Namespace) -> None:
+
+    speech = np.concatenate([load_audio(EVAL / "source0.wav"), load_audio(EVAL / "source3.wav")])
+    rng = np.random.default_rng(0)
+    room = (3e-4 * rng.standard_normal(int(args.tail_silence * SAMPLE_RATE))).astype(np.float32)
+    samples = np.concatenate([speech, room])
+    seconds = samples.size / SAMPLE_RATE
+    print(f"answer: {seconds:.1f} s (AMI ES2004a source0 + source3, then "
+          f"{args.tail_silence:g} s of room noise), played at {args.speed:g}x real time")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+
+    import torch
+
+    transcriber = WhisperTranscriber()
+    began = time.perf_counter()
+    transcriber.load()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.int8:
+        transcriber._model = quantize_int8(transcriber._model)  # benchmark only
+    print(f"model load: {time.perf_counter() - began:.2f} s, torch threads "
+          f"{torch.get_num_threads()}{', int8 Linear' if args.int8 else ''}")
+    began = time.perf_counter()
+    transcriber.transcribe(speech[: 5 * SAMPLE_RATE])  # first call: numba compiles DTW
+    print(f"warm-up (first 5 s window): {time.perf_counter() - began:.2f} s")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        began = time.perf_counter()
+        wait_b, report_b, batch, _ = answer(samples, transcriber, args.speed, False,
+                                            Path(tmp) / "batch")
+        print(f"batch: wait {wait_b:.2f} s after the answer "
+              f"({wait_b / seconds:.3f} compute s per audio s)")
+        wait_l, report_l, live, inc = answer(samples, transcriber, args.speed, True,
+                                             Path(tmp) / "live")
+        busy = sum(w.seconds for w in inc.windows)
+        kinds = {k: sum(w.kind == k for w in inc.windows) for k in ("pause", "forced",
+                                                                      "draft", "final")}
+        print(f"live:  wait {wait_l:.2f} s after the answer ({busy:.1f} s of compute in "
+              f"{len(inc.windows)} windows {kinds}: {busy / seconds:.3f} s per audio s)")
+        last = inc.windows[-1]
+        print(f"       last window: {last.kind} {last.start_s:.1f}-{last.end_s:.1f} s, "
+              f"{last.seconds:.2f} s")
+
+    import jiwer
+
+    if args.save:
+        args.save.write_text(json.dumps({"batch": batch.to_dict(), "live": live.to_dict()}))
+
+    wer = jiwer.wer(plain(batch), plain(live))
+    print(f"WER live vs batch: {wer:.1%} ({len(batch.words)} / {len(live.words)} words)")
+    # The corpus' own transcript of the two speakers (their headsets also carry the others).
+    said = " ".join((EVAL / f"mixture.{s}.words_joined.txt").read_text() for s in "AD")
+    truth = re.sub(r"[^a-z0-9' ]", "", said.lower().replace("_", ""))
+    print(f"WER against the AMI transcript: batch {jiwer.wer(truth, plain(batch)):.1%}, "
+          f"live {jiwer.wer(truth, plain(live)):.1%} ({len(truth.split())} words said)")
+    same = counts(report_b) == counts(report_l)
+    print(f"report counts identical: {same}")
+    if not same:
+        print(f"  batch: {counts(report_b)}\n  live:  {counts(report_l)}")
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,358 @@
+"""Transcribing while the answer is recorded: cuts in pauses, word times, stitching.
+
+Fast tests use a fake transcriber that "hears" tone bursts (each burst one word,
+named by its pitch, timed by its energy), so every word's truth is known and a
+word split by a window edge shows up as a fragment. Slow tests compare the
+incremental transcript with a batch one on real speech through real Whisper.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import threading
+from pathlib import Path
+
+import jiwer
+import numpy as np
+import pytest
+
+from mockvoice.checkpoint import CheckpointInfo
+from mockvoice.incremental import (
+    FRAME,
+    IncrementalTranscriber,
+    WindowOptions,
+    find_pause,
+    pause_threshold,
+    shift,
+    smoothed_db,
+)
+from mockvoice.questions import builtin_path, load_question_set, select
+from mockvoice.recording import Listener, Recording, StopPolicy
+from mockvoice.results import Transcript, Word
+from mockvoice.session import run_session
+from mockvoice.speech import SilentSpeaker
+from mockvoice.storage import new_session_dir
+from mockvoice.wavfile import SAMPLE_RATE, GrowingWav
+
+BLOCK = SAMPLE_RATE // 10  # the recorder's 0.1 s blocks
+WORD_S = 0.3
+
+
+class BurstTranscriber:
+    """Hears tone bursts: one word per burst above -40 dBFS, named by its pitch."""
+
+    def __init__(self) -> None:
+        self.windows: list[float] = []
+
+    def load(self) -> None:
+        pass
+
+    def transcribe(self, audio: np.ndarray | Path) -> Transcript:
+        assert isinstance(audio, np.ndarray) and audio.size
+        self.windows.append(audio.size / SAMPLE_RATE)
+        frames = audio[: audio.size // FRAME * FRAME].reshape(-1, FRAME)
+        loud = 10 * np.log10(np.maximum(np.mean(frames**2, axis=1), 1e-12)) > -40
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], loud.astype(int), [0]])))
+        words = []
+        for a, b in zip(edges[::2], edges[1::2], strict=True):
+            burst = audio[a * FRAME:b * FRAME]
+            spectrum = np.abs(np.fft.rfft(burst, n=SAMPLE_RATE))  # 1 Hz bins
+            words.append(Word(f"f{int(np.argmax(spectrum))}", a * FRAME / SAMPLE_RATE,
+                              b * FRAME / SAMPLE_RATE, 1.0))
+        return Transcript(" ".join(w.text for w in words), words, audio.size / SAMPLE_RATE,
+                          model="bursts")
+
+
+def speech_like(gaps: list[float], lead: float = 0.5) -> tuple[np.ndarray, list[Word]]:
+    """Bursts of WORD_S separated by the given gaps; returns the audio and the true words."""
+    rng = np.random.default_rng(0)
+    pieces = [np.zeros(int(lead * SAMPLE_RATE), np.float32)]
+    truth, t = [], lead
+    for i, gap in enumerate([*gaps, 0.5]):
+        freq = 300 + 10 * (i % 150)
+        n = int(WORD_S * SAMPLE_RATE)
+        tone = 0.3 * np.sin(2 * np.pi * freq * np.arange(n) / SAMPLE_RATE)
+        pieces.append(tone.astype(np.float32))
+        truth.append(Word(f"f{freq}", round(t, 3), round(t + WORD_S, 3)))
+        pieces.append((1e-4 * rng.standard_normal(int(gap * SAMPLE_RATE))).astype(np.float32))
+        t += WORD_S + gap
+    return np.concatenate(pieces), truth
+
+
+def feed(inc: IncrementalTranscriber, audio: np.ndarray) -> None:
+    for i in range(0, audio.size, BLOCK):
+        inc(audio[i:i + BLOCK], (i + BLOCK) / SAMPLE_RATE, -20.0)
+
+
+def assert_same_words(got: list[Word], truth: list[Word], tolerance: float = 0.02) -> None:
+    assert [w.text for w in got] == [w.text for w in truth]  # none lost, none doubled
+    for g, t in zip(got, truth, strict=True):
+        assert g.start == pytest.approx(t.start, abs=tolerance), (g, t)
+        assert g.end == pytest.approx(t.end, abs=tolerance), (g, t)
+
+
+# --- the pure pieces -------------------------------------------------------------------
+
+
+def test_smoothed_level_and_threshold() -> None:
+    energy = np.array([1e-8] * 50 + [1e-2] * 50)
+    levels = smoothed_db(energy, 10)
+    assert levels[0] == pytest.approx(-80) and levels[-1] == pytest.approx(-20)
+    assert levels[50] > -30  # a stretch centred at the onset is not quiet
+    threshold = pause_threshold(10 * np.log10(energy))
+    assert -80 < threshold < -30
+    assert pause_threshold(np.full(100, -17.0)) == -30.0  # no quiet moment: all speech
+
+
+def test_find_pause_quietest_or_latest() -> None:
+    levels = np.array([-20, -50, -70, -50, -20, -60, -20], dtype=float)
+    assert find_pause(levels, 0, 7, -45) == 2
+    assert find_pause(levels, 0, 7, -45, latest=True) == 5
+    assert find_pause(levels, 3, 5, -55) is None
+    assert find_pause(levels, 6, 3, -45) is None
+
+
+def test_shift_moves_word_times_to_the_answer() -> None:
+    t = Transcript("a b", [Word("a", 0.1, 0.4, 0.9), Word("b")])
+    assert shift(t, 12.5) == [Word("a", 12.6, 12.9, 0.9), Word("b")]
+
+
+# --- windows, stitching and drafts with the burst "transcriber" -------------------------
+
+
+def test_windows_are_cut_in_pauses_and_stitched_exactly() -> None:
+    # Phrases of 6 words (0.1 s apart) separated by 0.8 s pauses: about 40 s in all.
+    gaps = [0.8 if i % 6 == 5 else 0.1 for i in range(60)]
+    audio, truth = speech_like(gaps)
+    fake = BurstTranscriber()
+    inc = IncrementalTranscriber(fake, WindowOptions(min_s=8, max_s=15, drafts=False))
+    feed(inc, audio)
+    result = inc.finish()
+    assert_same_words(result.words, truth)
+    assert result.text == " ".join(w.text for w in truth)
+    assert result.duration_s == pytest.approx(audio.size / SAMPLE_RATE)
+    cuts = [w for w in inc.windows if w.kind == "pause"]
+    assert len(cuts) >= 2, inc.windows
+    for w in inc.windows:
+        assert w.end_s - w.start_s <= 15.01
+    for before, after in zip(inc.windows, inc.windows[1:], strict=False):
+        assert before.end_s == after.start_s  # windows touch, no gap, no overlap
+
+
+def test_no_pause_forces_a_cut_and_the_split_word_is_heard_whole() -> None:
+    audio, truth = speech_like([0.03] * 100)  # 33 s without a single pause
+    fake = BurstTranscriber()
+    inc = IncrementalTranscriber(fake, WindowOptions(min_s=5, max_s=8, drafts=False))
+    feed(inc, audio)
+    result = inc.finish()
+    forced = [w.end_s for w in inc.windows if w.kind == "forced"]
+    assert forced, inc.windows
+    split = [t for t in truth if any(t.start < cut < t.end for cut in forced)]
+    assert split  # the fake heard fragments of these at the cuts...
+    assert_same_words(result.words, truth)  # ...yet each is in the transcript once, whole
+
+
+def test_draft_is_used_when_only_silence_follows() -> None:
+    gaps = [0.1, 0.1, 0.6, 0.1, 0.1]
+    audio, truth = speech_like(gaps)
+    audio = np.concatenate([audio, np.zeros(SAMPLE_RATE, np.float32)])  # then Enter
+    fake = BurstTranscriber()
+    inc = IncrementalTranscriber(fake)
+    feed(inc, audio)
+    deadline = 0
+    while not any(w.kind == "draft" and w.words == len(truth) for w in inc.windows):
+        deadline += 1
+        assert deadline < 100, inc.windows
+        import time
+
+        time.sleep(0.05)
+    calls = len(fake.windows)
+    result = inc.finish()
+    assert len(fake.windows) == calls  # nothing left to do at the end
+    assert_same_words(result.words, truth)
+
+
+def test_speech_after_the_draft_is_transcribed_at_the_end() -> None:
+    audio, truth = speech_like([0.1, 0.7, 0.1, 0.1, 0.7, 0.1, 0.1])
+    fake = BurstTranscriber()
+    inc = IncrementalTranscriber(fake)
+    feed(inc, audio[: int(3.0 * SAMPLE_RATE)])
+    import time
+
+    time.sleep(0.5)  # let it draft what it has
+    feed(inc, audio[int(3.0 * SAMPLE_RATE):])
+    result = inc.finish()
+    assert_same_words(result.words, truth)
+    assert inc.windows[-1].kind == "final"
+
+
+def test_silence_only_is_never_transcribed() -> None:
+    fake = BurstTranscriber()
+    inc = IncrementalTranscriber(fake, WindowOptions(min_s=2, max_s=4))
+    feed(inc, np.zeros(3 * SAMPLE_RATE, np.float32))
+    inc.close()
+    assert fake.windows == [] or all(n >= 2 for n in fake.windows)
+
+
+def test_a_failing_transcriber_is_reported_by_finish() -> None:
+    class Broken(BurstTranscriber):
+        def transcribe(self, audio: np.ndarray | Path) -> Transcript:
+            raise RuntimeError("model exploded")
+
+    audio, _ = speech_like([0.1] * 10 + [0.8] + [0.1] * 10)
+    inc = IncrementalTranscriber(Broken(), WindowOptions(min_s=2, max_s=5))
+    feed(inc, audio)
+    with pytest.raises(RuntimeError, match="model exploded"):
+        inc.finish()
+
+
+# --- real Whisper ----------------------------------------------------------------------
+
+
+def words_of(t: Transcript) -> str:
+    return re.sub(r"[^a-z0-9' ]", "", " ".join(w.text for w in t.words).lower())
+
+
+def matched_words(a: Transcript, b: Transcript) -> list[tuple[Word, Word]]:
+    """Pairs of the same word, in order, in two transcripts."""
+    norm = [[re.sub(r"[^a-z0-9']", "", w.text.lower()) for w in t.words] for t in (a, b)]
+    blocks = difflib.SequenceMatcher(None, *norm, autojunk=False).get_matching_blocks()
+    return [(a.words[m.a + k], b.words[m.b + k]) for m in blocks for k in range(m.size)]
+
+
+@pytest.mark.slow
+def test_whisper_incremental_matches_batch_on_jfk(whisper_checkpoint: CheckpointInfo,
+                                                  jfk_flac: Path) -> None:
+    from mockvoice.transcribe import WhisperTranscriber, load_audio
+
+    audio = load_audio(jfk_flac)
+    whisper = WhisperTranscriber(str(whisper_checkpoint.path))
+    batch = whisper.transcribe(audio)
+    # Small windows, so the 11 s clip is cut in a pause (after "ask not").
+    inc = IncrementalTranscriber(whisper, WindowOptions(min_s=4, max_s=8, drafts=False))
+    feed(inc, audio)
+    result = inc.finish()
+    assert len([w for w in inc.windows if w.kind == "pause"]) >= 1, inc.windows
+    assert jiwer.wer(words_of(batch), words_of(result)) <= 0.05
+    starts = [w.start for w in result.words]
+    assert starts == sorted(starts)  # times run forward across window edges
+    # Each word of the incremental transcript sits where batch heard the same word.
+    pairs = matched_words(batch, result)
+    assert len(pairs) >= 0.9 * len(batch.words)
+    for b, i in pairs:  # Whisper lets a word's start take in the pause before it
+        assert i.start == pytest.approx(b.start, abs=0.5), (b, i)
+        assert i.end == pytest.approx(b.end, abs=0.3), (b, i)
+    for edge in inc.windows[:-1]:  # no word straddles a cut
+        assert not any(w.start < edge.end_s - 0.05 < w.end - 0.1  # type: ignore[operator]
+                       for w in result.words)
+
+
+@pytest.mark.slow
+def test_whisper_incremental_on_synthesized_answer(whisper_checkpoint: CheckpointInfo,
+                                                   tmp_path: Path) -> None:
+    from mockvoice.speech import synthesize
+    from mockvoice.transcribe import WhisperTranscriber, load_audio
+
+    sentences = [
+        "I studied physics at university and then moved into data engineering.",
+        "At my last company I led the migration of our reporting platform.",
+        "We cut the cost of the nightly jobs by forty percent.",
+        "Outside work I go climbing and I volunteer at a coding club.",
+    ]
+    paths = [tmp_path / f"s{i}.wav" for i in range(len(sentences))]
+    synthesize(list(zip(sentences, paths, strict=True)))
+    pause = np.zeros(int(0.8 * SAMPLE_RATE), np.float32)
+    parts = [load_audio(p) for p in paths]
+    audio = np.concatenate([part for p in parts for part in (p, pause)])
+    pauses, t = [], 0.0  # where each inserted pause lies
+    for p in parts:
+        t += p.size / SAMPLE_RATE
+        pauses.append((t, t + 0.8))
+        t += 0.8
+    whisper = WhisperTranscriber(str(whisper_checkpoint.path))
+    batch = whisper.transcribe(audio)
+    inc = IncrementalTranscriber(whisper, WindowOptions(min_s=6, max_s=12))
+    feed(inc, audio)
+    result = inc.finish()
+    cuts = [w.end_s for w in inc.windows if w.kind == "pause"]
+    assert cuts, inc.windows
+    for cut in cuts:  # espeak leaves short gaps inside sentences; ours are longer
+        assert any(a - 0.3 < cut < b + 0.1 for a, b in pauses), (cut, pauses)
+    texts = [re.sub(r"[^a-z0-9]", "", w.text.lower()) for w in result.words]
+    for key in ("physics", "migration", "40", "climbing", "club"):
+        assert texts.count(key) == 1, texts  # said once, heard once: none lost or doubled
+    starts = [w.start for w in result.words]
+    assert starts == sorted(starts)
+    assert result.words[-1].end <= audio.size / SAMPLE_RATE  # type: ignore[operator]
+    pairs = matched_words(batch, result)
+    assert len(pairs) >= 0.7 * len(batch.words)
+    for b, i in pairs:
+        assert i.end == pytest.approx(b.end, abs=0.3), (b, i)
+    # tiny.en on espeak's voice is fragile: each window's context changes a few words
+    # (measured: 0-26 %), so this is a sanity bound; the 5 % target is measured on
+    # real speech by benchmarks/latency.py.
+    assert jiwer.wer(words_of(batch), words_of(result)) <= 0.35
+
+
+# --- in the session --------------------------------------------------------------------
+
+
+class QuietAtTheEnd:
+    """Writes the signal through the real GrowingWav; the last blocks reach no listener,
+    like the blocks the sounddevice recorder drains after Enter."""
+
+    def __init__(self, signal: np.ndarray, silent_blocks: int = 3) -> None:
+        self.signal = signal
+        self.silent_blocks = silent_blocks
+
+    def record(self, path: Path, policy: object, stop: object,
+               listeners: list[Listener]) -> Recording:
+        blocks = [self.signal[i:i + BLOCK] for i in range(0, self.signal.size, BLOCK)]
+        with GrowingWav(path) as wav:
+            for n, block in enumerate(blocks):
+                wav.write(block)
+                if n < len(blocks) - self.silent_blocks:
+                    for listen in listeners:
+                        listen(block, wav.seconds, -20.0)
+        return Recording(path, wav.seconds, "enter", -10.0)
+
+
+def session_words(tmp_path: Path, transcriber: object, recorder: object,
+                  **kwargs: object) -> list[Word]:
+    from test_session import RecordingUI  # type: ignore[import-not-found]
+
+    questions = load_question_set(builtin_path("recruiter"))
+    folder = new_session_dir(tmp_path / "rec")
+    run_session(select(questions, "1"), questions, folder=folder, speaker=SilentSpeaker(),
+                recorder=recorder, transcriber=transcriber, ui=RecordingUI(),  # type: ignore[arg-type]
+                policy=StopPolicy, stop=threading.Event(), **kwargs)  # type: ignore[arg-type]
+    stored = json.loads((folder / "q01-about-yourself.transcript.json").read_text())
+    return Transcript.from_dict(stored).words
+
+
+def test_session_live_transcript_equals_batch_and_misses_no_block(tmp_path: Path) -> None:
+    audio, truth = speech_like([0.1] * 5 + [0.7] + [0.1] * 5)  # ends in speech
+    audio = audio[: audio.size - int(0.6 * SAMPLE_RATE)]  # the last word runs to the end
+    truth[-1] = Word(truth[-1].text, truth[-1].start, audio.size / SAMPLE_RATE)
+    live = session_words(tmp_path / "live", BurstTranscriber(), QuietAtTheEnd(audio))
+    batch = session_words(tmp_path / "batch", BurstTranscriber(), QuietAtTheEnd(audio),
+                          incremental=None)
+    assert_same_words(live, truth)
+    assert_same_words(batch, truth)
+
+
+def test_session_falls_back_to_batch_when_live_fails(tmp_path: Path) -> None:
+    class FailsInBackground(BurstTranscriber):
+        def transcribe(self, audio: np.ndarray | Path) -> Transcript:
+            if threading.current_thread().name == "incremental":
+                raise RuntimeError("live transcription broke")
+            return super().transcribe(audio)
+
+    audio, truth = speech_like([0.1] * 5 + [0.7] + [0.1] * 5)
+    fails = FailsInBackground()
+    factory = lambda t: IncrementalTranscriber(t, WindowOptions(min_s=1, max_s=3))  # noqa: E731
+    words = session_words(tmp_path, fails, QuietAtTheEnd(audio), incremental=factory)
+    assert_same_words(words, truth)
+    assert fails.windows[-1] == pytest.approx(audio.size / SAMPLE_RATE)  # the whole answer
