@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: $MOCKVOICE_RECORDINGS or the top-level recordings/ folder)")
     p.add_argument("--no-speak", action="store_true", help="show the questions without "
                    "speaking them")
+    p.add_argument("--live", action="store_true", help="transcribe while you speak, so the "
+                   "report is ready about a second after the answer (default: afterwards, "
+                   "which is slower but more accurate when other voices are in the background)")
     p.add_argument("--retry", metavar="SESSION:N", help="ask question N of that session's "
                    "set again, as a new attempt (then `mockvoice compare` the two)")
     model_flag(p)
@@ -197,6 +200,7 @@ def cmd_practice(args: argparse.Namespace) -> int:
     from mockvoice.checkpoint import cache_dir
     from mockvoice.console import TerminalUI
     from mockvoice.devices import list_devices, resolve_input
+    from mockvoice.incremental import IncrementalTranscriber
     from mockvoice.questions import select
     from mockvoice.recording import SoundDeviceRecorder, StopPolicy
     from mockvoice.report import render_summary
@@ -236,7 +240,7 @@ def cmd_practice(args: argparse.Namespace) -> int:
         transcriber=WhisperTranscriber(args.model),
         ui=TerminalUI(console),
         policy=lambda: StopPolicy(args.max_seconds, args.stop_on_silence),
-        stop=stop, retry_of=retry_of)
+        stop=stop, retry_of=retry_of, incremental=IncrementalTranscriber if args.live else None)
     if getattr(speaker, "warning", None):
         console.print(f"[yellow]Note: {speaker.warning}[/yellow]")
     console.print(render_summary(result, question_set.checklist))

@@ -117,7 +117,7 @@ def run_session(
     policy: Callable[[], StopPolicy],
     stop: threading.Event,
     retry_of: str | None = None,
-    incremental: IncrementalFactory | None = IncrementalTranscriber,
+    incremental: IncrementalFactory | None = None,
 ) -> SessionResult:
     result = SessionResult(id=folder.name, folder=folder, question_set=question_set.name,
                            started=datetime.now().isoformat(timespec="seconds"),

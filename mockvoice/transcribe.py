@@ -132,6 +132,7 @@ class WhisperTranscriber:
             self._model = load_model(info)
             self.checkpoint = info
             log.info("Whisper %s loaded from %s", info.name, info.path)
+            _compile_word_alignment()
 
     def transcribe(self, audio: np.ndarray | Path) -> Transcript:
         """Transcribe with the prompt. With ``guard``, a prompted decode that loops or has a
@@ -142,7 +143,7 @@ class WhisperTranscriber:
         if self.initial_prompt and self.guard:
             problem = _suspect(result)
             if problem:
-                log.warning("Not trusting the filler-prompted decode (%s); decoding again "
+                log.info("Not trusting the filler-prompted decode (%s); decoding again "
                             "without the prompt", problem)
                 plain = self._decode(samples, None)
                 if len(longest_loop(plain["text"])) <= len(longest_loop(result["text"])):
@@ -266,6 +267,14 @@ class FakeTranscriber:
         if not self._queue:
             raise AssertionError("FakeTranscriber has no more transcripts")
         return self._queue.pop(0)
+
+
+def _compile_word_alignment() -> None:
+    """Have numba compile whisper's word-timing DTW now, while the model loads in the
+    background, rather than during the first answer's transcription (seconds here)."""
+    from whisper.timing import dtw_cpu
+
+    dtw_cpu(np.zeros((3, 3), dtype=np.float64))  # the dtype whisper passes
 
 
 def _use_all_cores() -> None:

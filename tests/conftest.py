@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,3 +45,18 @@ def jfk_flac() -> Path:
     path = DATA / "jfk.flac"
     assert path.is_file(), f"missing test clip {path}"
     return path
+
+
+@pytest.fixture(scope="session")
+def audio_server() -> None:
+    """A running PulseAudio server (scripts/test.sh starts one with a null sink, vsink).
+
+    Skipped where none runs, except under scripts/test.sh (MOCKVOICE_REQUIRE_AUDIO=1),
+    where a missing server is a failure: CI must exercise the real audio path.
+    """
+    ok = shutil.which("pactl") and subprocess.run(
+        ["pactl", "info"], capture_output=True).returncode == 0
+    if not ok:
+        if os.environ.get("MOCKVOICE_REQUIRE_AUDIO"):
+            pytest.fail("no PulseAudio server is running; scripts/test.sh starts one")
+        pytest.skip("no audio server (scripts/test.sh starts PulseAudio with a null sink)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -102,16 +101,6 @@ def test_a_bad_checklist_is_reported_with_the_field(tmp_path: Path) -> None:
 # tiny.en hears espeak-ng's "two week sprints" as "two weeks prints": plain words here.
 ASKED = ("Could you briefly describe what working as a software engineer looks like here? "
          "What does the process look like from day to day?")
-
-
-@pytest.fixture(scope="module")
-def audio_server() -> None:
-    ok = shutil.which("pactl") and subprocess.run(
-        ["pactl", "info"], capture_output=True).returncode == 0
-    if not ok:
-        if os.environ.get("MOCKVOICE_REQUIRE_AUDIO"):
-            pytest.fail("no PulseAudio server is running; scripts/test.sh starts one")
-        pytest.skip("no audio server (scripts/test.sh starts PulseAudio with a null sink)")
 
 
 @pytest.mark.audio

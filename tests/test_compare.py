@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -170,16 +169,6 @@ def test_bad_answers_fail_clearly(tmp_path: Path) -> None:
 
 SPOKEN = ("I studied computer science at university. In my free time I go hiking and I "
           "play the piano.")
-
-
-@pytest.fixture(scope="module")
-def audio_server() -> None:
-    ok = shutil.which("pactl") and subprocess.run(
-        ["pactl", "info"], capture_output=True).returncode == 0
-    if not ok:
-        if os.environ.get("MOCKVOICE_REQUIRE_AUDIO"):
-            pytest.fail("no PulseAudio server is running; scripts/test.sh starts one")
-        pytest.skip("no audio server (scripts/test.sh starts PulseAudio with a null sink)")
 
 
 def speak(text: str, path: Path) -> Path:

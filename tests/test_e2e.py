@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -27,16 +26,6 @@ pytestmark = [pytest.mark.audio, pytest.mark.slow]
 ANSWER = ("I am a software engineer and I studied computer science at university. I have "
           "worked for five years building payment systems at a bank. In my free time I go "
           "hiking and I play the piano.")
-
-
-@pytest.fixture(scope="module")
-def audio_server() -> None:
-    ok = shutil.which("pactl") and subprocess.run(
-        ["pactl", "info"], capture_output=True).returncode == 0
-    if not ok:
-        if os.environ.get("MOCKVOICE_REQUIRE_AUDIO"):
-            pytest.fail("no PulseAudio server is running; scripts/test.sh starts one")
-        pytest.skip("no audio server (scripts/test.sh starts PulseAudio with a null sink)")
 
 
 @pytest.fixture(scope="module")
@@ -89,9 +78,11 @@ def wav_seconds(path: Path) -> float:
     return len(out) / 32000
 
 
-def test_practice_round_records_transcribes_and_reports(practice, spoken_answer: Path) -> None:
+@pytest.mark.parametrize("mode", [[], ["--live"]], ids=["batch", "live"])
+def test_practice_round_records_transcribes_and_reports(practice, spoken_answer: Path,
+                                                        mode: list[str]) -> None:
     rec, start = practice
-    proc = start("--questions", "1", "--max-seconds", "16")
+    proc = start("--questions", "1", "--max-seconds", "16", *mode)
     wav = wait_for_wav(rec, proc)
     play(spoken_answer).wait(timeout=60)
     out, err = proc.communicate(timeout=300)

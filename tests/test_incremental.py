@@ -336,7 +336,8 @@ def test_session_live_transcript_equals_batch_and_misses_no_block(tmp_path: Path
     audio, truth = speech_like([0.1] * 5 + [0.7] + [0.1] * 5)  # ends in speech
     audio = audio[: audio.size - int(0.6 * SAMPLE_RATE)]  # the last word runs to the end
     truth[-1] = Word(truth[-1].text, truth[-1].start, audio.size / SAMPLE_RATE)
-    live = session_words(tmp_path / "live", BurstTranscriber(), QuietAtTheEnd(audio))
+    live = session_words(tmp_path / "live", BurstTranscriber(), QuietAtTheEnd(audio),
+                         incremental=IncrementalTranscriber)
     batch = session_words(tmp_path / "batch", BurstTranscriber(), QuietAtTheEnd(audio),
                           incremental=None)
     assert_same_words(live, truth)

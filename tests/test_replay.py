@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import pty
-import shutil
 import subprocess
 import sys
 import threading
@@ -117,16 +116,6 @@ def test_fillers_are_found_among_the_words() -> None:
 ANSWER = ("I am a software engineer and I studied computer science at university. I have "
           "worked for five years building payment systems at a bank. In my free time I go "
           "hiking and I play the piano.")
-
-
-@pytest.fixture(scope="module")
-def audio_server() -> None:
-    ok = shutil.which("pactl") and subprocess.run(
-        ["pactl", "info"], capture_output=True).returncode == 0
-    if not ok:
-        if os.environ.get("MOCKVOICE_REQUIRE_AUDIO"):
-            pytest.fail("no PulseAudio server is running; scripts/test.sh starts one")
-        pytest.skip("no audio server (scripts/test.sh starts PulseAudio with a null sink)")
 
 
 class FileRecorder:

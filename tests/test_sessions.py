@@ -56,7 +56,8 @@ def make_session(root: Path, spec: str = "1,4", transcriber: Any = None, *,
     run_session(questions, recruiter, folder=folder, speaker=SilentSpeaker(),
                 recorder=recorder or FakeRecorder(SPEECH),
                 transcriber=transcriber or FakeTranscriber(ANSWER), ui=RecordingUI(),
-                policy=StopPolicy, stop=threading.Event())
+                policy=StopPolicy, stop=threading.Event(),
+                incremental=None)  # whole-answer transcription: one call per answer
     return folder
 
 
