@@ -33,9 +33,9 @@ FFMPEG_TIMEOUT_S = 120.0
 # written with fillers, carried into every 30 s window, makes it keep more of them
 # (measured by benchmarks/filler_prompt.py; see README "## Accuracy").
 FILLER_PROMPT = "Um, so, uh, I was, like, thinking... Hmm, er, you know, I mean, we, um, did it."
-# A prompt can make Whisper loop or invent text on quiet audio. Seconds of silence around a
-# suspect segment after which whisper skips it (its hallucination_silence_threshold).
-HALLUCINATION_SILENCE_S = 2.0
+# A prompt can make Whisper loop or invent text on quiet audio; the guards below catch
+# that. Whisper's own hallucination_silence_threshold is not used: it skipped the real
+# first sentence of an answer (tests/data/espeak-answer.flac, "I'm a software engineer").
 # On faint or distant speech a prompted decode can turn noise into confident-looking
 # sentences; their segments score low. Below both of these, the prompted decode is not
 # trusted and the audio is decoded again without the prompt (seen on shared/eval: invented
@@ -164,8 +164,6 @@ class WhisperTranscriber:
             condition_on_previous_text=False,
             initial_prompt=prompt,
             carry_initial_prompt=prompt is not None,
-            hallucination_silence_threshold=(
-                HALLUCINATION_SILENCE_S if guard and self.word_timestamps else None),
         )
         if guard:
             kept = [s for s in result.get("segments", []) if not _echoes(s["text"], prompt)]

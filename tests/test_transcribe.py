@@ -215,3 +215,13 @@ def test_prompt_keeps_a_real_um(whisper_checkpoint):
     with_prompt = WhisperTranscriber(str(whisper_checkpoint.path)).transcribe(clip)
     assert re.search(r"\bum+\b", with_prompt.text.lower()), with_prompt.text
     assert "main things on the front" in with_prompt.text.lower(), with_prompt.text
+
+
+@pytest.mark.slow
+def test_the_guards_keep_the_first_sentence_of_an_answer(whisper_checkpoint):
+    """Recorded through PulseAudio from a synthesized answer. Whisper's own
+    hallucination_silence_threshold once skipped its first sentence here."""
+    clip = Path(__file__).parent / "data" / "espeak-answer.flac"
+    text = WhisperTranscriber(str(whisper_checkpoint.path)).transcribe(clip).text.lower()
+    for words in ("software engineer", "computer science", "hiking", "piano"):
+        assert words in text, text
