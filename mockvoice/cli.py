@@ -531,8 +531,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from mockvoice.compare import answer_of
-    from mockvoice.replay import replay
-    from mockvoice.report import clock
+    from mockvoice.replay import clock, replay  # the playhead's clock: rounded down
     from mockvoice.storage import recordings_root
 
     if args.question is not None and args.question < 1:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from mockvoice.errors import AudioError, DeviceError, StorageError
-from mockvoice.report import clock
 from mockvoice.results import FillerHit, Word
 
 if TYPE_CHECKING:
@@ -136,6 +135,13 @@ def render_words(words: Sequence[Word], fillers: set[int], current: int | None,
     for _ in pending:
         text.append("(um) ", style="magenta")
     return text
+
+
+def clock(seconds: float) -> str:
+    """m:ss of the playhead, rounded down as media players show it (the report's clock
+    rounds to the nearest second)."""
+    m, s = divmod(int(seconds), 60)
+    return f"{m}:{s:02d}"
 
 
 @dataclass

@@ -8,16 +8,16 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import QuietUI  # type: ignore[import-not-found]
 
 from mockvoice.analysis import analyze
 from mockvoice.compare import answer_of, compare, load_answer, parse_ref
-from mockvoice.errors import AudioError, StorageError, UsageError
+from mockvoice.errors import StorageError, UsageError
 from mockvoice.questions import builtin_path, load_question_set, select
 from mockvoice.recording import Recording, StopPolicy
 from mockvoice.results import Transcript, Word
@@ -103,18 +103,6 @@ class ToneRecorder:
         return Recording(path, wav.seconds, "enter", -10.0)
 
 
-class QuietUI:
-    def question(self, *args: object) -> None: ...
-    def warn(self, message: str) -> None: ...
-    def answer_report(self, report: object) -> None: ...
-
-    def recording(self, policy: object, path: Path):  # type: ignore[no-untyped-def]
-        return nullcontext(lambda *a: None)
-
-    def waiting(self, message: str):  # type: ignore[no-untyped-def]
-        return nullcontext()
-
-
 def write_session(root: Path, day: int, text: str, step: float) -> Path:
     folder = new_session_dir(root, now=datetime(2025, 3, day, 9, 30))
     run_session(select(RECRUITER, "1"), RECRUITER, folder=folder, speaker=SilentSpeaker(),
@@ -171,23 +159,13 @@ SPOKEN = ("I studied computer science at university. In my free time I go hiking
           "play the piano.")
 
 
-def speak(text: str, path: Path) -> Path:
-    for attempt in range(6):  # espeak-ng now and then writes an empty file; try again
-        try:
-            return synthesize_to_file(text, path)
-        except AudioError:
-            if attempt == 5:
-                raise
-    raise AssertionError("unreachable")
-
-
 @pytest.mark.audio
 @pytest.mark.slow
 def test_retry_asks_the_question_again_as_a_new_attempt(
         audio_server: None, whisper_checkpoint: object, tmp_path: Path) -> None:
     root = tmp_path / "rec"
     first = write_session(root, 1, BEFORE, 0.75)
-    answer = speak(SPOKEN, tmp_path / "answer.wav")
+    answer = synthesize_to_file(SPOKEN, tmp_path / "answer.wav")
     env = {**os.environ, "MOCKVOICE_RECORDINGS": str(root), "COLUMNS": "120"}
     proc = subprocess.Popen([sys.executable, "-m", "mockvoice", "practice", "--retry",
                              f"{first.name}:1", "--no-speak", "--max-seconds", "12"],

@@ -11,12 +11,12 @@ import os
 import subprocess
 import sys
 import threading
-from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import QuietUI  # type: ignore[import-not-found]
 
 from mockvoice.progress import PLOT_SIZE_PX, bars, session_trend, trends
 from mockvoice.questions import builtin_path, load_question_set, select
@@ -38,18 +38,6 @@ class ToneRecorder:
         with GrowingWav(path) as wav:
             wav.write(TONE)
         return Recording(path, wav.seconds, "enter", -10.0)
-
-
-class QuietUI:
-    def question(self, *args: object) -> None: ...
-    def warn(self, message: str) -> None: ...
-    def answer_report(self, report: object) -> None: ...
-
-    def recording(self, policy: object, path: Path):  # type: ignore[no-untyped-def]
-        return nullcontext(lambda *a: None)
-
-    def waiting(self, message: str):  # type: ignore[no-untyped-def]
-        return nullcontext()
 
 
 def timed(text: str, step: float) -> Transcript:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import QuietUI  # type: ignore[import-not-found]
 
 from mockvoice.analysis import analyze
-from mockvoice.errors import AudioError
 from mockvoice.questions import builtin_path, load_question_set, select
 from mockvoice.recording import Recording, StopPolicy
 from mockvoice.replay import (
@@ -132,40 +132,13 @@ class FileRecorder:
         return Recording(path, wav.seconds, "enter", -10.0)
 
 
-class QuietUI:
-    def question(self, *args: object) -> None: ...
-    def warn(self, message: str) -> None: ...
-    def answer_report(self, report: object) -> None: ...
-
-    def recording(self, policy: object, path: Path):  # type: ignore[no-untyped-def]
-        from contextlib import nullcontext
-        return nullcontext(lambda *a: None)
-
-    def waiting(self, message: str):  # type: ignore[no-untyped-def]
-        from contextlib import nullcontext
-        return nullcontext()
-
-
-def speak(text: str, path: Path) -> Path:
-    """synthesize_to_file, tried again on failure: pyttsx3/espeak-ng now and then writes
-    an empty file for a long text (half the runs of the child failed when this machine
-    was busy), so it is tried up to six times."""
-    for attempt in range(6):
-        try:
-            return synthesize_to_file(text, path)
-        except AudioError:
-            if attempt == 5:
-                raise
-    raise AssertionError("unreachable")
-
-
 @pytest.fixture(scope="module")
 def spoken_session(tmp_path_factory: pytest.TempPathFactory,
                    whisper_checkpoint: object) -> tuple[Path, Path]:
     """A session folder written by the real session loop: espeak-ng speech as the answer,
     transcribed by real Whisper. Returns (recordings root, session folder)."""
     tmp = tmp_path_factory.mktemp("replay")
-    speech = load_audio(speak(ANSWER, tmp / "answer.wav"))
+    speech = load_audio(synthesize_to_file(ANSWER, tmp / "answer.wav"))
     recruiter = load_question_set(builtin_path("recruiter"))
     folder = new_session_dir(tmp / "rec")
     run_session(select(recruiter, "1"), recruiter, folder=folder, speaker=SilentSpeaker(),
