@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
 from mockvoice import analysis
 from mockvoice.errors import MockvoiceError
 from mockvoice.incremental import IncrementalTranscriber
@@ -26,7 +28,7 @@ from mockvoice.results import SCHEMA_VERSION, AnswerReport, Transcript
 from mockvoice.speech import Speaker
 from mockvoice.storage import answer_stem, write_json
 from mockvoice.transcribe import Transcriber
-from mockvoice.wavfile import read_wav
+from mockvoice.wavfile import SAMPLE_RATE, read_wav
 
 log = logging.getLogger(__name__)
 
@@ -185,8 +187,9 @@ def _record_and_report(question: Question, result: SessionResult, model: Backgro
             with ui.waiting("Loading the speech recogniser…"):
                 model.wait()
         model.wait()
+        samples, rate = read_wav(wav)  # once: for the transcriber and the hesitation check
         with ui.waiting("Transcribing your answer…"):
-            transcript = _transcript(wav, transcriber, live)
+            transcript = _transcript(samples, wav, transcriber, live)
     except MockvoiceError as e:
         record.status, record.error = "failed", str(e)
         result.save()
@@ -194,7 +197,8 @@ def _record_and_report(question: Question, result: SessionResult, model: Backgro
     write_json(result.folder / f"{stem}.transcript.json", transcript.to_dict())
     record.transcript = f"{stem}.transcript.json"
     report = analysis.analyze(transcript, question)
-    _add_hesitations(report, wav, transcript)
+    if rate == SAMPLE_RATE:
+        _add_hesitations(report, samples, transcript, wav)
     write_json(result.folder / f"{stem}.report.json", report.to_dict())
     record.report, record.status = f"{stem}.report.json", "analysed"
     result.reports.append(report)
@@ -203,29 +207,25 @@ def _record_and_report(question: Question, result: SessionResult, model: Backgro
     return True
 
 
-
-
-def _add_hesitations(report: AnswerReport, wav: Path, transcript: Transcript) -> None:
+def _add_hesitations(report: AnswerReport, samples: np.ndarray, transcript: Transcript,
+                     wav: Path) -> None:
     """The "um"s Whisper left out, heard in the answer's audio (mockvoice.hesitation).
 
     An extra the report can do without: a failure is logged, never fatal.
     """
     if not transcript.timed:
         return
-    from mockvoice.hesitation import SAMPLE_RATE, add_hesitations
+    from mockvoice.hesitation import add_hesitations
 
     try:
-        samples, rate = read_wav(wav)
-        if rate == SAMPLE_RATE:
-            add_hesitations(report, samples, transcript.words)
+        add_hesitations(report, samples, transcript.words)
     except (MockvoiceError, OSError, ValueError) as e:
         log.warning("Could not look for hesitations in %s: %s", wav, e)
 
 
-def _transcript(wav: Path, transcriber: Transcriber,
+def _transcript(samples: np.ndarray, wav: Path, transcriber: Transcriber,
                 live: IncrementalTranscriber | None) -> Transcript:
     """The live transcript, most of it made while the person spoke; else a batch one."""
-    samples, _ = read_wav(wav)
     if live is not None:
         try:
             # Blocks the recorder wrote after its last listener call (Enter, Ctrl-C).
