@@ -185,7 +185,10 @@ def test_speech_after_the_draft_is_transcribed_at_the_end() -> None:
     feed(inc, audio[int(3.0 * SAMPLE_RATE):])
     result = inc.finish()
     assert_same_words(result.words, truth)
-    assert inc.windows[-1].kind == "final"
+    # The speech fed after the pause was transcribed: at the end ("final") or, when the
+    # thread got to it first, in a draft; which one is timing, not logic.
+    assert inc.windows[-1].kind in {"final", "draft"}
+    assert inc.windows[-1].end_s >= audio.size / SAMPLE_RATE - 0.5
 
 
 def test_silence_only_is_never_transcribed() -> None:
