@@ -411,36 +411,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _write_output(path: Path, force: bool, write: Any) -> None:
-    """Write through a temp file in the same folder; never replace a file unless forced."""
-    import tempfile
+    """Write a report file; never replace one unless --force."""
+    from mockvoice.storage import write_text
 
-    from mockvoice.errors import StorageError
-
-    if path.exists() and not force:
-        raise StorageError(f"{path} already exists; it was not overwritten.",
-                           "add --force to replace it, or choose another -o FILE")
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=folder)
-    except OSError as e:
-        raise StorageError(f"Cannot write {path}: {e.strerror or e}.",
-                           "check the folder exists and is writable") from e
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            write(out)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private 0600
-        if force:
-            os.replace(tmp, path)
-        else:
-            os.link(tmp, path)  # fails, rather than overwrites, if the name was taken since
-    except FileExistsError as e:
-        raise StorageError(f"{path} appeared meanwhile; it was not overwritten.") from e
-    except OSError as e:
-        raise StorageError(f"Cannot write {path}: {e.strerror or e}.") from e
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    write_text(path, write, replace=force,
+               what="add --force to replace it, or choose another -o FILE")
 
 
 def cmd_export(args: argparse.Namespace) -> int:

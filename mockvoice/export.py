@@ -9,8 +9,6 @@ is how players find them on their own.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import TextIO
 from mockvoice.errors import StorageError, UsageError
 from mockvoice.results import Transcript
 from mockvoice.sessions import Session
+from mockvoice.storage import write_text
 
 FORMATS = ("vtt", "srt")
 MAX_CHARS = 42
@@ -132,21 +131,4 @@ def export_captions(session: Session, fmt: str, out_dir: Path | None = None, *,
 
 def _write(path: Path, items: list[Cue], write: Callable[[list[Cue], TextIO], None], *,
            replace: bool) -> None:
-    """Temp file, then rename (replace) or hard link (fails if the name was taken since)."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            write(items, f)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private 0600
-        if replace:
-            os.replace(tmp, path)
-        else:
-            os.link(tmp, path)
-    except FileExistsError as e:
-        raise StorageError(f"{path} appeared while exporting; it was not overwritten.") from e
-    except OSError as e:
-        raise StorageError(f"Cannot write {path}: {e.strerror or e}.") from e
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    write_text(path, lambda f: write(items, f), replace=replace)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from mockvoice.errors import StorageError
 
@@ -77,24 +78,44 @@ def answer_stem(number: int, question_id: str) -> str:
     return f"q{number:02d}-{question_id}"
 
 
-def write_json(path: Path, data: dict[str, Any], *, replace: bool = False) -> None:
-    """Write JSON atomically (temp file + rename). Refuses to replace unless asked."""
+def write_text(path: Path, write: Callable[[TextIO], object], *, replace: bool = False,
+               what: str = "") -> None:
+    """Write a text file whole or not at all: a temp file in the same folder, then a
+    rename (``replace``) or a hard link, which fails rather than overwrites if the name
+    was taken meanwhile. Nothing the user had is overwritten unless ``replace``."""
     if path.exists() and not replace:
-        raise StorageError(f"{path} already exists; it will not be overwritten.")
-    tmp = path.parent / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}.json"
+        raise StorageError(f"{path} already exists; it was not overwritten.",
+                           what or "choose another name")
+    folder = path.parent if str(path.parent) else Path(".")
+    tmp = folder / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}{path.suffix}"
     try:
         # Not mkstemp: its 0600 would make reports private; 0666 & umask is the usual mode.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, ensure_ascii=False)
-            f.write("\n")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            write(f)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+    except FileExistsError as e:
+        raise StorageError(f"{path} appeared meanwhile; it was not overwritten.") from e
     except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise StorageError(f"Cannot write {path}: {e.strerror or e}.",
-                           "check free space and permissions of the recordings folder") from e
+                           "check free space and that the folder exists and is writable") from e
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_json(path: Path, data: dict[str, Any], *, replace: bool = False) -> None:
+    """Write JSON atomically. Refuses to replace unless asked."""
+
+    def dump(f: TextIO) -> None:
+        json.dump(data, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+    write_text(path, dump, replace=replace)
 
 
 def read_json(path: Path) -> dict[str, Any]:
