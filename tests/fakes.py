@@ -1,10 +1,14 @@
-"""Fakes shared by the tests of the session loop and of what reads its files."""
+"""Fakes and helpers shared by the tests of the session loop and what reads its files."""
 
 from __future__ import annotations
 
+import subprocess
+import time
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 
 class QuietUI:
@@ -19,3 +23,18 @@ class QuietUI:
 
     def waiting(self, message: str) -> AbstractContextManager[None]:
         return nullcontext()
+
+
+def wait_for_wav(rec: Path, proc: subprocess.Popen[str], timeout: float = 120,
+                 exclude: Path | None = None) -> Path:
+    """A running `mockvoice practice`'s first answer WAV (outside the session folder
+    ``exclude``): it is created just before the microphone stream starts."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [w for w in rec.glob("*/q01-*.wav") if w.parent != exclude]
+        if found and found[0].stat().st_size > 44:
+            return found[0]
+        if proc.poll() is not None:
+            pytest.fail(f"mockvoice exited early ({proc.returncode}): {proc.communicate()}")
+        time.sleep(0.05)
+    pytest.fail("recording never started")

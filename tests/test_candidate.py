@@ -6,10 +6,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from fakes import wait_for_wav  # type: ignore[import-not-found]
 from rich.console import Console
 
 from mockvoice.analysis import analyze
@@ -115,11 +115,7 @@ def test_practise_asking_a_question(audio_server: None, whisper_checkpoint: obje
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "MOCKVOICE_RECORDINGS": str(root), "COLUMNS": "200"})
     try:
-        deadline = time.monotonic() + 120
-        while not [w for w in root.glob("*/q01-*.wav") if w.stat().st_size > 44]:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "recording never started"
-            time.sleep(0.05)
+        wait_for_wav(root, proc)
         subprocess.run(["paplay", "--device=vsink", str(asked)], check=True, timeout=60)
         out, err = proc.communicate(timeout=300)
     finally:

@@ -7,13 +7,12 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import QuietUI  # type: ignore[import-not-found]
+from fakes import QuietUI, wait_for_wav  # type: ignore[import-not-found]
 
 from mockvoice.analysis import analyze
 from mockvoice.compare import answer_of, compare, load_answer, parse_ref
@@ -172,12 +171,7 @@ def test_retry_asks_the_question_again_as_a_new_attempt(
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
     try:
-        deadline = time.monotonic() + 120
-        while not [w for w in root.glob("*/q01-*.wav")
-                   if w.parent != first and w.stat().st_size > 44]:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "recording never started"
-            time.sleep(0.05)
+        wait_for_wav(root, proc, exclude=first)
         subprocess.run(["paplay", "--device=vsink", str(answer)], check=True, timeout=60)
         out, err = proc.communicate(timeout=300)
     finally:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fakes import wait_for_wav  # type: ignore[import-not-found]
 
 from mockvoice.speech import synthesize_to_file
 
@@ -53,19 +54,6 @@ def practice(tmp_path: Path, whisper_checkpoint: object,
         if p.poll() is None:
             p.kill()
             p.wait()
-
-
-def wait_for_wav(rec: Path, proc: subprocess.Popen[str], timeout: float = 120) -> Path:
-    """The answer's WAV is created just before the microphone stream starts."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = list(rec.glob("*/q01-*.wav"))
-        if found and found[0].stat().st_size > 44:
-            return found[0]
-        if proc.poll() is not None:
-            pytest.fail(f"mockvoice exited early ({proc.returncode}): {proc.stderr.read()}")
-        time.sleep(0.05)
-    pytest.fail("recording never started")
 
 
 def play(path: Path) -> subprocess.Popen[bytes]:
