@@ -186,6 +186,9 @@ def first_question_time(folder: Path) -> float | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speed", type=float, default=1.0, help="times real time")
+    parser.add_argument("--audio", choices=sorted(AUDIO), default="headsets",
+                        help="headsets: A's then D's headset track; room: the four-speaker "
+                        "mix, then B's headset")
     parser.add_argument("--tail-silence", type=float, default=1.0,
                         help="seconds of room noise after the last word, before Enter")
     parser.add_argument("--threads", type=int, help="torch threads (default: all cores)")
@@ -207,14 +210,35 @@ def main() -> None:
             print(f"launch to first question heard: {heard:.2f} s")
 
 
-def answers(args: argparse.Namespace) -> None:
+# The answer: two minutes of the AMI excerpt, and whose words are heard in it, in order
+# (mixture.rttm: D 0-5.3 s, A 5.2-8.1 s, B 7.4-29.8 s, D 29.8-44.5 s, A 44.5-60 s).
+AUDIO = {
+    "headsets": (["source0", "source3"], ["A", "D"]),  # A's then D's headset (with crosstalk)
+    "room": (["mixture", "source1"], ["D1", "A1", "B", "D2", "A2", "B"]),  # all, then B's
+}
+FIRST_TURN = {"A": "So simplification of symbols you could think of.",
+              "D": ". And symbols that you don't necessarily understand, symbols you're meant "
+                   "to understand that you don't."}
 
-    speech = np.concatenate([load_audio(EVAL / "source0.wav"), load_audio(EVAL / "source3.wav")])
+
+def reference(audio: str) -> str:
+    """The corpus' manual transcript of what the answer holds, normalised like ``plain``."""
+    texts = {s: (EVAL / f"mixture.{s}.words_joined.txt").read_text() for s in "ABD"}
+    for speaker, first in FIRST_TURN.items():
+        assert texts[speaker].startswith(first), speaker
+        texts[speaker + "1"], texts[speaker + "2"] = first, texts[speaker][len(first):]
+    said = " ".join(texts[s] for s in AUDIO[audio][1])
+    return re.sub(r"[^a-z0-9' ]", "", said.lower().replace("_", ""))
+
+
+def answers(args: argparse.Namespace) -> None:
+    tracks = AUDIO[args.audio][0]
+    speech = np.concatenate([load_audio(EVAL / f"{t}.wav") for t in tracks])
     rng = np.random.default_rng(0)
     room = (3e-4 * rng.standard_normal(int(args.tail_silence * SAMPLE_RATE))).astype(np.float32)
     samples = np.concatenate([speech, room])
     seconds = samples.size / SAMPLE_RATE
-    print(f"answer: {seconds:.1f} s (AMI ES2004a source0 + source3, then "
+    print(f"answer: {seconds:.1f} s (AMI ES2004a {' + '.join(tracks)}, then "
           f"{args.tail_silence:g} s of room noise), played at {args.speed:g}x real time")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
 
@@ -234,40 +258,58 @@ def answers(args: argparse.Namespace) -> None:
     print(f"warm-up (first 5 s window): {time.perf_counter() - began:.2f} s")
 
     with tempfile.TemporaryDirectory() as tmp:
-        began = time.perf_counter()
+        reset_peak()
         wait_b, report_b, batch, _ = answer(samples, transcriber, args.speed, False,
                                             Path(tmp) / "batch")
         print(f"batch: wait {wait_b:.2f} s after the answer "
-              f"({wait_b / seconds:.3f} compute s per audio s)")
+              f"({wait_b / seconds:.3f} compute s per audio s); peak RSS {peak_mb():.0f} MB")
+        reset_peak()
         wait_l, report_l, live, inc = answer(samples, transcriber, args.speed, True,
                                              Path(tmp) / "live")
         busy = sum(w.seconds for w in inc.windows)
         kinds = {k: sum(w.kind == k for w in inc.windows) for k in ("pause", "forced",
                                                                       "draft", "final")}
         print(f"live:  wait {wait_l:.2f} s after the answer ({busy:.1f} s of compute in "
-              f"{len(inc.windows)} windows {kinds}: {busy / seconds:.3f} s per audio s)")
+              f"{len(inc.windows)} windows {kinds}: {busy / seconds:.3f} s per audio s); "
+              f"peak RSS {peak_mb():.0f} MB")
         last = inc.windows[-1]
         print(f"       last window: {last.kind} {last.start_s:.1f}-{last.end_s:.1f} s, "
               f"{last.seconds:.2f} s")
+    began = time.perf_counter()
+    native = transcriber.transcribe(samples)  # Whisper's own 30 s windows, for quality
+    print(f"Whisper's own 30 s windows over the whole answer: {time.perf_counter() - began:.1f} s")
 
     import jiwer
 
     if args.save:
-        args.save.write_text(json.dumps({"batch": batch.to_dict(), "live": live.to_dict()}))
+        args.save.write_text(json.dumps({"batch": batch.to_dict(), "live": live.to_dict(),
+                                         "whisper": native.to_dict()}))
 
     wer = jiwer.wer(plain(batch), plain(live))
     print(f"WER live vs batch: {wer:.1%} ({len(batch.words)} / {len(live.words)} words)")
-    # The corpus' own transcript of the two speakers (their headsets also carry the others).
-    said = " ".join((EVAL / f"mixture.{s}.words_joined.txt").read_text() for s in "AD")
-    truth = re.sub(r"[^a-z0-9' ]", "", said.lower().replace("_", ""))
-    print(f"WER against the AMI transcript: batch {jiwer.wer(truth, plain(batch)):.1%}, "
-          f"live {jiwer.wer(truth, plain(live)):.1%} ({len(truth.split())} words said)")
+    print(f"WER live vs Whisper's own windows: {jiwer.wer(plain(native), plain(live)):.1%} "
+          f"({len(native.words)} words)")
+    truth = reference(args.audio)
+    print(f"WER against the AMI transcript ({len(truth.split())} words said): batch "
+          f"{jiwer.wer(truth, plain(batch)):.1%}, live {jiwer.wer(truth, plain(live)):.1%}, "
+          f"Whisper's own windows {jiwer.wer(truth, plain(native)):.1%}")
     same = counts(report_b) == counts(report_l)
     print(f"report counts identical: {same}")
     if not same:
         print(f"  batch: {counts(report_b)}\n  live:  {counts(report_l)}")
-    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"peak RSS of the whole benchmark: "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
+
+
+def reset_peak() -> None:
+    """Start measuring peak RSS afresh (Linux: writing 5 to clear_refs resets VmHWM)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_mb() -> float:
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+)", status, re.M).group(1)) / 1024  # type: ignore[union-attr]
 
 
 if __name__ == "__main__":

@@ -77,9 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: $MOCKVOICE_RECORDINGS or the top-level recordings/ folder)")
     p.add_argument("--no-speak", action="store_true", help="show the questions without "
                    "speaking them")
-    p.add_argument("--live", action="store_true", help="transcribe while you speak, so the "
-                   "report is ready about a second after the answer (default: afterwards, "
-                   "which is slower but more accurate when other voices are in the background)")
+    p.add_argument("--live", action=argparse.BooleanOptionalAction, default=True,
+                   help="transcribe while you speak, so the report is ready when the answer "
+                   "ends (default); --no-live transcribes the same windows afterwards")
     p.add_argument("--retry", metavar="SESSION:N", help="ask question N of that session's "
                    "set again, as a new attempt (then `mockvoice compare` the two)")
     model_flag(p)
@@ -288,6 +288,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     else:
         from rich.console import Console
 
+        from mockvoice.incremental import transcribe_windowed
         from mockvoice.transcribe import WhisperTranscriber, load_audio
 
         console = Console(stderr=True, highlight=False)
@@ -296,7 +297,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         transcriber = WhisperTranscriber(args.model)
         with console.status(f"Transcribing {path.name} with Whisper {info.name}…"):
             transcriber.load()
-            transcript = transcriber.transcribe(samples)
+            transcript = transcribe_windowed(transcriber, samples)  # as practice does
         if not transcript.words:
             raise AudioError(f"No speech was found in {path}.",
                              "check the file holds the spoken answer")

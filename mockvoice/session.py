@@ -21,7 +21,7 @@ import numpy as np
 
 from mockvoice import analysis
 from mockvoice.errors import MockvoiceError
-from mockvoice.incremental import IncrementalTranscriber
+from mockvoice.incremental import IncrementalTranscriber, transcribe_windowed
 from mockvoice.questions import Question, QuestionSet
 from mockvoice.recording import SPEECH_DBFS, Listener, Recorder, StopPolicy
 from mockvoice.results import SCHEMA_VERSION, AnswerReport, Transcript
@@ -225,7 +225,8 @@ def _add_hesitations(report: AnswerReport, samples: np.ndarray, transcript: Tran
 
 def _transcript(samples: np.ndarray, wav: Path, transcriber: Transcriber,
                 live: IncrementalTranscriber | None) -> Transcript:
-    """The live transcript, most of it made while the person spoke; else a batch one."""
+    """The live transcript, most of it made while the person spoke; else the same windows
+    transcribed now."""
     if live is not None:
         try:
             # Blocks the recorder wrote after its last listener call (Enter, Ctrl-C).
@@ -233,4 +234,4 @@ def _transcript(samples: np.ndarray, wav: Path, transcriber: Transcriber,
             return live.finish()
         except Exception as e:  # noqa: BLE001 - the batch run below reports real errors
             log.warning("Live transcription failed (%s); transcribing %s again", e, wav)
-    return transcriber.transcribe(samples)
+    return transcribe_windowed(transcriber, samples)

@@ -66,7 +66,7 @@ def wav_seconds(path: Path) -> float:
     return len(out) / 32000
 
 
-@pytest.mark.parametrize("mode", [[], ["--live"]], ids=["batch", "live"])
+@pytest.mark.parametrize("mode", [["--no-live"], []], ids=["batch", "live"])
 def test_practice_round_records_transcribes_and_reports(practice, spoken_answer: Path,
                                                         mode: list[str]) -> None:
     rec, start = practice
