@@ -18,6 +18,13 @@ Three parts, written as 16 kHz FLAC clips plus ``labels.json`` in --out
 
 Negatives ride along: jfk.flac alone, AMI speaker D's turn, a filler-free
 synthesized answer. --tests writes the short clips tests/data/fillers/ holds.
+
+--split heldout builds a second set (benchmarks/out/fillers-heldout) that
+nothing was tuned on: the same real "um"s inserted at other times (another seed,
+shorter pauses, never near the tuned set's; a third way of placing them: right
+after a word) into the same hosts and into AMI speaker B's own turn, and other
+synthesized answers at a slower rate. --split fresh builds a third
+(benchmarks/out/fillers-fresh) the same way, away from both, with other answers.
 """
 
 from __future__ import annotations
@@ -73,6 +80,30 @@ SYNTH_ANSWERS: list[list[str]] = [
      "from the feedback of my team."],  # no filler
 ]
 SYNTH_FILLERS = {"um", "uh", "ummm", "uhh"}
+# Held out: never looked at while tuning mockvoice.hesitation.
+HELDOUT_SEED = 11
+HELDOUT_RATE = 150  # words a minute; the tuned set uses espeak's default
+HELDOUT_ANSWERS: list[list[str]] = [
+    ["Well", "um", "I would say my main strength is patience", "and", "uh",
+     "attention to detail."],
+    ["At my previous company", "uh", "I built the data pipeline that fed our reports."],
+    ["Uh", "the hardest part was convincing the other teams,", "um", "but we got there."],
+    ["I left because", "um", "I wanted more ownership", "and a smaller team."],
+    ["Honestly", "ummm", "I am not great at public speaking yet,", "so I practise."],
+    ["We cut the page load time in half by caching the search results."],  # no filler
+    ["My ideal workplace is", "uh", "somewhere people share what they learn."],
+]
+# A third set, built after the held-out one had been looked at (see README "## Hesitations").
+FRESH_SEED = 12
+FRESH_RATE = 175
+FRESH_ANSWERS: list[list[str]] = [
+    ["So the project", "um", "started as a side idea", "and", "uh", "grew into a product."],
+    ["Um", "I usually ask for feedback early,", "before the design is fixed."],
+    ["The bug was in the cache layer,", "uh", "two services wrote the same key."],
+    ["I would like to grow into", "um", "a technical lead role", "in two years or so."],
+    ["What I enjoy most is teaching new colleagues how our systems fit together."],
+    ["When the deadline moved", "uh", "we split the work", "um", "into smaller releases."],
+]
 
 
 def cut(samples: np.ndarray, start: float, end: float) -> np.ndarray:
@@ -146,38 +177,84 @@ def save_flac(samples: np.ndarray, path: Path) -> None:
                     str(path)], input=pcm, check=True)
 
 
-def build(out: Path, tests: Path | None) -> dict[str, dict[str, object]]:
+Clips = dict[str, tuple[np.ndarray, list[dict[str, object]], str]]
+
+
+def draw(hosts: dict[str, np.ndarray], variants: int, rng: np.random.Generator,
+         avoid: dict[str, set[float]] | None) -> dict[str, list[list[float]]]:
+    """Two insertion times a variant for every host.
+
+    The tuned set (``avoid`` None) uses pauses of 0.2 s or more. A held-out set also
+    uses shorter pauses (between the words of one phrase), never within 0.4 s of a
+    time in ``avoid`` (the sets before it), at least 0.5 s apart.
+    """
+    drawn: dict[str, list[list[float]]] = {}
+    for name, host in hosts.items():
+        spots = pauses(host)
+        if avoid is not None:
+            spots = []
+            for t in pauses(host, min_s=0.05):
+                if (all(abs(t - u) > 0.4 for u in avoid.get(name, set()))
+                        and (not spots or t - spots[-1] >= 0.5)):
+                    spots.append(t)
+        drawn[name] = [[spots[i] for i in sorted(rng.choice(len(spots), size=min(2, len(spots)),
+                                                            replace=False))]
+                       for _ in range(variants)]
+    return drawn
+
+
+def used(drawn: dict[str, list[list[float]]]) -> dict[str, set[float]]:
+    return {name: {t for times in lists for t in times} for name, lists in drawn.items()}
+
+
+def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, dict[str, object]]:
     tracks = {name: load_audio(AMI / f"{name}.wav") for name in ("source0", "source1", "source3")}
     jfk = load_audio(JFK)
-    clips: dict[str, tuple[np.ndarray, list[dict[str, object]], str]] = {}
+    clips: Clips = {}
 
-    for name, track, t0, t1 in AMI_TURNS:
-        labels = [{"text": f, "start": round(a - t0, 3), "end": round(b - t0, 3)}
-                  for tr, f, a, b in FILLERS_IN_AMI if tr == track and t0 <= a < t1]
-        clips[name] = (cut(tracks[track], t0, t1), labels, f"ami {track} {t0}-{t1} s")
+    if split == "tuned":
+        for name, track, t0, t1 in AMI_TURNS:
+            labels = [{"text": f, "start": round(a - t0, 3), "end": round(b - t0, 3)}
+                      for tr, f, a, b in FILLERS_IN_AMI if tr == track and t0 <= a < t1]
+            clips[name] = (cut(tracks[track], t0, t1), labels, f"ami {track} {t0}-{t1} s")
     clips["jfk"] = (jfk, [], "jfk.flac as it is")
 
     um1 = ("um", cut(tracks["source1"], 5.50, 6.02))
     um2 = ("um", cut(tracks["source1"], 29.34, 29.78))
-    rng = np.random.default_rng(RNG_SEED)
     hosts = {"jfk": jfk, "ami-d": cut(tracks["source3"], 29.6, 44.6),
              "ami-a": cut(tracks["source0"], 44.4, 60.0)}
+    variants = [("padded", (0.25, 0.2)), ("tight", (0.12, 0.0))]
+    rng = np.random.default_rng(RNG_SEED)  # then also the synthesized answers' room noise
+    drawn = draw(hosts, len(variants), rng, None)
+    if split != "tuned":
+        # B between its two "um"s (6.1-28.9 s holds none the transcript marks).
+        hosts["ami-b"] = cut(tracks["source1"], 6.1, 28.9)
+        variants.append(("after", (0.0, 0.15)))  # right after the previous word
+        avoid = used(drawn)
+        rng = np.random.default_rng(HELDOUT_SEED)
+        drawn = draw(hosts, len(variants), rng, avoid)
+        if split == "fresh":
+            for name, times in used(drawn).items():
+                avoid.setdefault(name, set()).update(times)
+            rng = np.random.default_rng(FRESH_SEED)
+            drawn = draw(hosts, len(variants), rng, avoid)
     for host_name, host in hosts.items():
-        spots = pauses(host)
-        for variant, pad in (("padded", (0.25, 0.2)), ("tight", (0.12, 0.0))):
-            chosen = sorted(rng.choice(len(spots), size=min(2, len(spots)), replace=False))
-            at = [spots[i] for i in chosen]
-            fillers = [um1, um2][: len(at)] if variant == "padded" else [um2, um1][: len(at)]
+        for (variant, pad), at in zip(variants, drawn[host_name], strict=True):
+            if not at:  # no pause left to use: it would only be the host again
+                continue
+            fillers = [um1, um2][: len(at)] if variant != "tight" else [um2, um1][: len(at)]
             audio, labels = insert(host, fillers, at, [pad] * len(at))
             clips[f"{host_name}+um-{variant}"] = (audio, labels,
                                                   f"real um inserted into {host_name}")
 
+    answers, rate = {"tuned": (SYNTH_ANSWERS, None), "heldout": (HELDOUT_ANSWERS, HELDOUT_RATE),
+                     "fresh": (FRESH_ANSWERS, FRESH_RATE)}[split]
     with tempfile.TemporaryDirectory() as tmp:
         items = [(text, Path(tmp) / f"s{i}-{j}.wav")
-                 for i, answer in enumerate(SYNTH_ANSWERS) for j, text in enumerate(answer)]
-        synthesize(items)
+                 for i, answer in enumerate(answers) for j, text in enumerate(answer)]
+        synthesize(items, rate=rate)
         sounds = {path.name: trim(load_audio(path)) for _, path in items}
-    for i, answer in enumerate(SYNTH_ANSWERS):
+    for i, answer in enumerate(answers):
         pieces, labels, t = [silence(0.3)], [], 0.3
         for j, text in enumerate(answer):
             sound = sounds[f"s{i}-{j}.wav"]
@@ -204,8 +281,7 @@ def build(out: Path, tests: Path | None) -> dict[str, dict[str, object]]:
     return index
 
 
-def write_test_clips(clips: dict[str, tuple[np.ndarray, list[dict[str, object]], str]],
-                     folder: Path) -> None:
+def write_test_clips(clips: Clips, folder: Path) -> None:
     """Short trimmed clips for tests/data/fillers/: an inserted real um, the real AMI um."""
     folder.mkdir(parents=True, exist_ok=True)
     wanted = {
@@ -225,14 +301,19 @@ def write_test_clips(clips: dict[str, tuple[np.ndarray, list[dict[str, object]],
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/out/fillers")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="default benchmarks/out/fillers, fillers-heldout, fillers-fresh")
     parser.add_argument("--tests", type=Path, default=None,
                         help="also write the test clips here (tests/data/fillers)")
+    parser.add_argument("--split", choices=["tuned", "heldout", "fresh"], default="tuned",
+                        help="which set: the one tuned on, or one of the two held out")
     args = parser.parse_args()
-    index = build(args.out, args.tests)
+    name = "fillers" if args.split == "tuned" else f"fillers-{args.split}"
+    out = args.out or ROOT / "benchmarks/out" / name
+    index = build(out, args.tests, split=args.split)
     count = sum(len(c["fillers"]) for c in index.values())  # type: ignore[arg-type]
     seconds = sum(float(c["duration_s"]) for c in index.values())  # type: ignore[arg-type]
-    print(f"{len(index)} clips, {seconds:.0f} s, {count} labelled fillers in {args.out}")
+    print(f"{len(index)} clips, {seconds:.0f} s, {count} labelled fillers in {out}")
 
 
 if __name__ == "__main__":

@@ -2,16 +2,20 @@
 
     .venv/bin/python benchmarks/build_filler_set.py      # once: the labelled set
     .venv/bin/python benchmarks/fillers.py [--set benchmarks/out/fillers] [-v]
+    .venv/bin/python benchmarks/build_filler_set.py --heldout   # the set nothing was tuned on
+    .venv/bin/python benchmarks/fillers.py --set benchmarks/out/fillers-heldout
 
 Transcribes every clip of the set with Whisper tiny.en twice (no prompt; the
 filler prompt mockvoice uses by default), caching the transcripts next to the
-set, then scores four ways of finding hesitations against the labels:
+set, then scores five ways of finding hesitations against the labels:
 
 - text only: hesitation fillers in the plain transcript;
 - text with the filler prompt;
 - text + audio: the above plus mockvoice.hesitation's findings (never counted
   twice: a text filler near a finding wins), each text filler moved to the
-  steady vowel it stands for (Whisper often times a text "um" late).
+  steady vowel it stands for (Whisper often times a text "um" late);
+- text, filler prompt + audio + Whisper check: each audio finding confirmed by
+  mockvoice.filler_check (Whisper's odds for an "um" at that place in a crop).
 
 A finding is a hit when it lies within 0.3 s of a labelled filler (the gap
 between their spans, 0 when they overlap); each label is matched at most once.
@@ -25,12 +29,17 @@ import argparse
 import hashlib
 import json
 import sys
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from mockvoice.filler_check import WhisperFillerCheck  # noqa: E402
 from mockvoice.fillers import default_vocabulary, find_fillers  # noqa: E402
 from mockvoice.hesitation import detect_hesitations, locate_text_fillers  # noqa: E402
 from mockvoice.results import Transcript, Word  # noqa: E402
@@ -115,6 +124,22 @@ def transcripts(folder: Path, names: list[str]) -> dict[tuple[str, str], Transcr
     return out
 
 
+class TimedCheck:
+    """A FillerCheck that counts its calls and their time."""
+
+    def __init__(self, check: WhisperFillerCheck) -> None:
+        self.check, self.calls, self.seconds = check, 0, 0.0
+
+    def odds(self, samples: np.ndarray, words: Sequence[Word], start: float,
+             end: float) -> float:
+        begun = time.perf_counter()
+        try:
+            return self.check.odds(samples, words, start, end)
+        finally:
+            self.calls += 1
+            self.seconds += time.perf_counter() - begun
+
+
 def part(name: str) -> str:
     if name.startswith("synth"):
         return "synth"
@@ -128,21 +153,28 @@ def main() -> None:
     args = parser.parse_args()
     index = json.loads((args.set / "labels.json").read_text())
     texts = transcripts(args.set, list(index))
-    methods = {"text only": ("plain", False), "text, filler prompt": ("prompt", False),
-               "text + audio": ("plain", True), "text, filler prompt + audio": ("prompt", True)}
+    # method: (transcript, audio checks, Whisper's second opinion on them)
+    methods = {"text only": ("plain", False, False),
+               "text, filler prompt": ("prompt", False, False),
+               "text + audio": ("plain", True, False),
+               "text, filler prompt + audio": ("prompt", True, False),
+               "prompt + audio + Whisper check": ("prompt", True, True)}
+    check = TimedCheck(WhisperFillerCheck(WhisperTranscriber("tiny.en").whisper_model(),
+                                          prompt=FILLER_PROMPT))
     totals = {m: Score() for m in methods}
     parts: dict[tuple[str, str], Score] = {}
     on_jfk: dict[str, int] = {}
     for name, clip in index.items():
         labels = [(f["start"], f["end"]) for f in clip["fillers"]]
         samples = load_audio(args.set / clip["file"])
-        for method, (mode, audio) in methods.items():
+        for method, (mode, audio, confirm) in methods.items():
             words = texts[name, mode].words
             found = text_hesitations(words)
             extra = []
             if audio:
                 starts = [f[0] for f in found]
-                extra = detect_hesitations(samples, words, text_fillers=starts)
+                extra = detect_hesitations(samples, words, text_fillers=starts,
+                                           check=check if confirm else None)
                 # The audio also says where a text filler really is (Whisper times them late).
                 found = [(a, a + e - s) for a, (s, e) in
                          zip(locate_text_fillers(samples, words, starts), found, strict=True)]
@@ -152,7 +184,7 @@ def main() -> None:
             parts.setdefault((method, part(name)), Score()).add(s)
             if name == "jfk":
                 on_jfk[method] = len(found)
-            if args.verbose and audio and mode == "prompt":
+            if args.verbose and confirm:
                 print(f"{name}: labels {[round(a, 2) for a, _ in labels]} found "
                       f"{[round(a, 2) for a, _ in found]} {s}")
                 for h in extra:
@@ -162,15 +194,17 @@ def main() -> None:
     seconds = sum(c["duration_s"] for c in index.values())
     print(f"{len(index)} clips, {seconds:.0f} s, {n_labels} labelled fillers; "
           f"hit = within {HIT_WINDOW_S} s; Whisper tiny.en")
-    print(f"{'method':30} {'prec':>5} {'recall':>6} {'F1':>5}   hits false missed  jfk")
+    print(f"{'method':32} {'prec':>5} {'recall':>6} {'F1':>5}   hits false missed  jfk")
     for method, s in totals.items():
-        print(f"{method:30} {s.precision:5.2f} {s.recall:6.2f} {s.f1:5.2f}   {s.hits:4d} "
+        print(f"{method:32} {s.precision:5.2f} {s.recall:6.2f} {s.f1:5.2f}   {s.hits:4d} "
               f"{s.false:5d} {s.missed:6d}  {on_jfk.get(method, 0):3d}")
+    if check.calls:
+        print(f"Whisper check: {check.calls} findings, {check.seconds / check.calls:.2f} s each")
     print("by part (F1, hits/false/missed):")
     for method in methods:
         cells = [f"{p}: {s.f1:.2f} ({s.hits}/{s.false}/{s.missed})"
                  for (m, p), s in sorted(parts.items()) if m == method]
-        print(f"  {method:28} " + "   ".join(cells))
+        print(f"  {method:30} " + "   ".join(cells))
 
 
 if __name__ == "__main__":

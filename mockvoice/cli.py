@@ -276,6 +276,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise AudioError(f"{path} does not exist or is not a file.",
                          "give the path of an audio file or a .txt transcript")
+    check = None  # Whisper's second opinion on each hesitation heard in the audio
     if path.suffix.lower() == ".txt":  # text only: must not import torch
         try:
             text = path.read_text(encoding="utf-8")
@@ -301,11 +302,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if not transcript.words:
             raise AudioError(f"No speech was found in {path}.",
                              "check the file holds the spoken answer")
+        from mockvoice.filler_check import WhisperFillerCheck
+
+        check = WhisperFillerCheck.for_transcriber(transcriber)
     report = analyze(transcript, question)
     if path.suffix.lower() != ".txt":  # the audio tells which "um"s the text left out
         from mockvoice.hesitation import add_hesitations
 
-        add_hesitations(report, samples, transcript.words)
+        add_hesitations(report, samples, transcript.words, check=check)
     if args.json:
         json.dump(report.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         print()

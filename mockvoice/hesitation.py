@@ -14,7 +14,9 @@ silence, breath, clicks and background noise never are; ordinary syllables move
 in pitch and formants and are short. A finding close to a filler already in
 the text (a text "um" at the same time) is dropped: the text wins.
 
-Pure numpy on 16 kHz float32 samples; no files, devices or models.
+A ``FillerCheck`` (mockvoice.filler_check: the Whisper model already loaded)
+may give a second opinion on each finding; the signal part here stays pure
+numpy on 16 kHz float32 samples, with no files, devices or models.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -51,7 +54,19 @@ class HesitationOptions:
     # Whisper often times a text "um" late (or gives it no length): the steady vowel it
     # stands for is looked for this far before and after the word's start.
     text_search_s: tuple[float, float] = (1.0, 0.5)
+    # With a FillerCheck (Whisper), a finding whose odds for an "um" at its place fall
+    # below this is dropped. Whisper rarely writes fillers, so even a real dropped "um"
+    # scores below zero (-3 to -10.5 on the labelled set); a drawn-out word scores -12
+    # or lower. Tuned on benchmarks/fillers.py's set: see README "## Hesitations".
+    min_odds: float = -11.0
 
+
+class FillerCheck(Protocol):
+    """A second opinion on a finding, from a speech model (mockvoice.filler_check)."""
+
+    def odds(self, samples: np.ndarray, words: Sequence[Word], start: float,
+             end: float) -> float:
+        """log P(the words with an "um" at [start, end]) - log P(the words as written)."""
 
 @dataclass(frozen=True)
 class Frames:
@@ -72,15 +87,27 @@ def detect_hesitations(
     text_fillers: Iterable[float] = (),
     sample_rate: int = SAMPLE_RATE,
     options: HesitationOptions | None = None,
+    check: FillerCheck | None = None,
 ) -> list[Hesitation]:
     """Hesitations heard in ``samples`` that the timed ``words`` leave out.
 
     ``text_fillers`` are the start times of fillers already counted from the
     text (their words' starts). The steady vowel each one stands for is not
     reported again: the text wins. Words without times are ignored; with no
-    timed words the whole recording is one gap.
+    timed words the whole recording is one gap. With a ``check``, a finding
+    the model scores below ``options.min_odds`` is dropped.
     """
-    return _analyse(samples, words, list(text_fillers), sample_rate, options)[0]
+    opts = options or HesitationOptions()
+    found = _analyse(samples, words, list(text_fillers), sample_rate, opts)[0]
+    if check is None:
+        return found
+    kept = []
+    for h in found:
+        odds = check.odds(samples, words, h.start, h.start + h.length)
+        if odds >= opts.min_odds:
+            kept.append(Hesitation(h.start, h.length, h.kind,
+                                   f"{h.evidence}; Whisper odds {odds:+.1f}"))
+    return kept
 
 
 def locate_text_fillers(
@@ -136,8 +163,34 @@ def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[floa
             h = found.pop(min(near)[1])
             located.append(h.start)
         else:
-            located.append(t)
+            located.append(_voice_in_gap(frames, content, t, opts) or t)
     return found, located
+
+
+def _voice_in_gap(frames: Frames, content: Sequence[Word], t: float,
+                  opts: HesitationOptions) -> float | None:
+    """Where the first voice starts between the content words around a text filler at t.
+
+    The text already says a filler is there, so any voice will do (an espeak or a
+    gliding "uh" is not steady); only its place is wanted.
+    """
+    timed = [w for w in content if w.start is not None and w.end is not None]
+    start = max((float(w.end or 0.0) for w in timed if float(w.start or 0.0) <= t), default=0.0)
+    end = min((float(w.start or 0.0) for w in timed if float(w.start or 0.0) > t),
+              default=len(frames.level_db) * HOP_S)
+    first = max(0, int(round(start / HOP_S)))
+    last = min(len(frames.level_db), int(round((end - WINDOW_S) / HOP_S)) + 1)
+    if last - first < 2:
+        return None
+    threshold = max(frames.speech_db - opts.below_speech_db, frames.floor_db + opts.above_floor_db,
+                    opts.min_level_dbfs)
+    voiced = ((frames.level_db[first:last] > threshold)
+              & (frames.voicing[first:last] >= opts.min_voicing))
+    runs = [(a, b) for a, b in _true_runs(voiced, max_hole=2) if (b - a) * HOP_S >= 0.1]
+    return round((runs[0][0] + first) * HOP_S, 2) if runs else None
+
+
+MEASURE_CHUNK = 1000  # frames measured at once: 10 s, so memory does not grow with the answer
 
 
 def measure(samples: np.ndarray) -> Frames:
@@ -147,7 +200,20 @@ def measure(samples: np.ndarray) -> Frames:
     if count == 0:
         empty = np.zeros(0, dtype=np.float64)
         return Frames(empty, empty, empty, np.zeros((0, 1)), -120.0, -120.0)
-    index = np.arange(n)[None, :] + hop * np.arange(count)[:, None]
+    parts = [_measure_frames(samples, first, min(MEASURE_CHUNK, count - first))
+             for first in range(0, count, MEASURE_CHUNK)]
+    level_db, voicing, f0, shape_db = (np.concatenate(column) for column in zip(*parts,
+                                                                               strict=True))
+    return Frames(level_db=level_db, voicing=voicing, f0=f0, shape_db=shape_db,
+                  speech_db=float(np.percentile(level_db, 95)),
+                  floor_db=float(np.percentile(level_db, 10)))
+
+
+def _measure_frames(samples: np.ndarray, first: int,
+                    count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Level, voicing, pitch and spectral shape of ``count`` frames from frame ``first``."""
+    n, hop = int(WINDOW_S * SAMPLE_RATE), int(HOP_S * SAMPLE_RATE)
+    index = np.arange(n)[None, :] + hop * np.arange(first, first + count)[:, None]
     block = samples[index].astype(np.float64)
     block -= block.mean(axis=1, keepdims=True)
     level_db = 10 * np.log10((block**2).mean(axis=1) + 1e-12)
@@ -175,9 +241,7 @@ def measure(samples: np.ndarray) -> Frames:
                       for a, b in zip(edges[:-1], edges[1:], strict=True)], axis=1)
     log_bands = 10 * np.log10(bands + 1e-12)
     shape_db = log_bands - log_bands.mean(axis=1, keepdims=True)
-    return Frames(level_db=level_db, voicing=voicing, f0=f0, shape_db=shape_db,
-                  speech_db=float(np.percentile(level_db, 95)),
-                  floor_db=float(np.percentile(level_db, 10)))
+    return level_db, voicing, f0, shape_db
 
 
 def syllables(word: str) -> int:
@@ -259,12 +323,17 @@ def _steady_part(frames: Frames, a: int, b: int,
     pitched = f0[f0 > 0]
     if len(pitched) == 0:
         return None
-    pitch = float(np.median(pitched))
-    octave = np.log2(pitched / pitch)
-    # Autocorrelation sometimes picks twice the period: judge pitch modulo an octave.
-    spread = np.minimum(np.abs(octave), np.minimum(np.abs(octave - 1), np.abs(octave + 1)))
+    # Autocorrelation sometimes picks twice the period: judge pitch modulo an octave, as an
+    # angle on the octave circle (a plain median of 80 and 160 Hz frames would be 120 Hz).
+    angle = 2 * np.pi * np.log2(pitched)
+    centre = float(np.angle(np.exp(1j * angle).mean()))
+    spread = np.abs(np.angle(np.exp(1j * (angle - centre)))) / (2 * np.pi)
     if float(np.median(spread)) > opts.max_pitch_spread:
         return None
+    # The pitch reported: the run's median among the frames in its most common octave.
+    octave = np.round(np.log2(pitched) - centre / (2 * np.pi))
+    common = np.bincount((octave - octave.min()).astype(int)).argmax() + octave.min()
+    pitch = float(np.median(pitched[octave == common]))
     shape = frames.shape_db[a:b]
     if len(shape) > 2:
         flux = np.abs(shape[2:] - shape[:-2]).mean(axis=1)
@@ -304,13 +373,14 @@ def per_minute(hesitations: Sequence[Hesitation], minutes_of: float | None) -> f
     return round(len(hesitations) * 60.0 / minutes_of, 2)
 
 
-def add_hesitations(report: AnswerReport, samples: np.ndarray, words: Sequence[Word]) -> None:
+def add_hesitations(report: AnswerReport, samples: np.ndarray, words: Sequence[Word],
+                    check: FillerCheck | None = None) -> None:
     """Put the hesitations the text missed on ``report``, beside its fillers.
 
     The rate uses the fillers' basis (speaking time) so the two numbers compare.
     """
     said = [h.start for h in report.fillers.hits
             if h.kind == "hesitation" and h.start is not None]
-    report.hesitations = detect_hesitations(samples, words, text_fillers=said)
+    report.hesitations = detect_hesitations(samples, words, text_fillers=said, check=check)
     report.hesitations_per_minute = per_minute(report.hesitations,
                                                report.speaking_s or report.duration_s)
