@@ -98,7 +98,8 @@ def text_hesitations(words: list[Word]) -> list[Span]:
 
 
 def transcripts(folder: Path, names: list[str]) -> dict[tuple[str, str], Transcript]:
-    """Both transcripts of every clip, from the cache when the clip and prompt are unchanged."""
+    """Both transcripts of every clip, from the cache when the clip, the prompt and the
+    transcriber's code are unchanged."""
     cache = folder / "transcripts"
     cache.mkdir(exist_ok=True)
     model: dict[str, WhisperTranscriber] = {}
@@ -106,7 +107,8 @@ def transcripts(folder: Path, names: list[str]) -> dict[tuple[str, str], Transcr
     for name in names:
         audio = folder / f"{name}.flac"
         for mode, prompt in (("plain", None), ("prompt", FILLER_PROMPT)):
-            key = hashlib.sha256(audio.read_bytes() + str(prompt).encode()).hexdigest()[:16]
+            code = (ROOT / "mockvoice" / "transcribe.py").read_bytes()
+            key = hashlib.sha256(audio.read_bytes() + str(prompt).encode() + code).hexdigest()[:16]
             path = cache / f"{name}.{mode}.json"
             if path.is_file() and json.loads(path.read_text()).get("key") == key:
                 out[name, mode] = Transcript.from_dict(json.loads(path.read_text()))

@@ -38,6 +38,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from mockvoice.faster import FasterWhisperTranscriber  # noqa: E402
 from mockvoice.incremental import IncrementalTranscriber  # noqa: E402
 from mockvoice.questions import builtin_path, load_question_set, select  # noqa: E402
 from mockvoice.recording import Listener, Recording, StopPolicy, level_dbfs  # noqa: E402
@@ -99,7 +100,7 @@ class TimingUI:
         print(f"  warning: {message}")
 
 
-def answer(samples: np.ndarray, transcriber: WhisperTranscriber, speed: float, live: bool,
+def answer(samples: np.ndarray, transcriber: Any, speed: float, live: bool,
            folder: Path) -> tuple[float, AnswerReport, Transcript, Any]:
     """Run one question of the real session loop; returns the wait and what it made."""
     questions = load_question_set(builtin_path("recruiter"))
@@ -191,6 +192,7 @@ def main() -> None:
                         "mix, then B's headset")
     parser.add_argument("--tail-silence", type=float, default=1.0,
                         help="seconds of room noise after the last word, before Enter")
+    parser.add_argument("--engine", choices=["whisper", "faster-whisper"], default="whisper")
     parser.add_argument("--threads", type=int, help="torch threads (default: all cores)")
     parser.add_argument("--int8", action="store_true", help="quantize Linear layers to int8")
     parser.add_argument("--no-launch", action="store_true",
@@ -242,17 +244,24 @@ def answers(args: argparse.Namespace) -> None:
           f"{args.tail_silence:g} s of room noise), played at {args.speed:g}x real time")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
 
-    import torch
-
-    transcriber = WhisperTranscriber()
+    transcriber: Any
     began = time.perf_counter()
-    transcriber.load()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    if args.int8:
-        transcriber._model = quantize_int8(transcriber._model)  # benchmark only
-    print(f"model load: {time.perf_counter() - began:.2f} s, torch threads "
-          f"{torch.get_num_threads()}{', int8 Linear' if args.int8 else ''}")
+    if args.engine == "faster-whisper":
+        transcriber = FasterWhisperTranscriber()
+        transcriber.load()
+        print(f"model load: {time.perf_counter() - began:.2f} s, {transcriber.name}, "
+              f"{os.cpu_count()} CTranslate2 threads")
+    else:
+        import torch
+
+        transcriber = WhisperTranscriber()
+        transcriber.load()
+        if args.threads:
+            torch.set_num_threads(args.threads)
+        if args.int8:
+            transcriber._model = quantize_int8(transcriber._model)  # benchmark only
+        print(f"model load: {time.perf_counter() - began:.2f} s, torch threads "
+              f"{torch.get_num_threads()}{', int8 Linear' if args.int8 else ''}")
     began = time.perf_counter()
     transcriber.transcribe(speech[: 5 * SAMPLE_RATE])  # first call: numba compiles DTW
     print(f"warm-up (first 5 s window): {time.perf_counter() - began:.2f} s")
@@ -277,7 +286,8 @@ def answers(args: argparse.Namespace) -> None:
               f"{last.seconds:.2f} s")
     began = time.perf_counter()
     native = transcriber.transcribe(samples)  # Whisper's own 30 s windows, for quality
-    print(f"Whisper's own 30 s windows over the whole answer: {time.perf_counter() - began:.1f} s")
+    print(f"Whisper's own 30 s windows over the whole answer: {time.perf_counter() - began:.1f} s"
+          f" (peak RSS so far {peak_mb():.0f} MB)")
 
     import jiwer
 

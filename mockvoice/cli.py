@@ -54,9 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--prompts", metavar="FILE", help="load questions from this TOML file "
                        "instead of a built-in set")
 
-    def model_flag(p: argparse.ArgumentParser) -> None:
+    def model_flag(p: argparse.ArgumentParser, engine: bool = True) -> None:
         p.add_argument("--model", default=DEFAULT_MODEL, metavar="NAME|PATH",
                        help="Whisper model name or checkpoint file (.pt)")
+        if engine:
+            p.add_argument("--engine", choices=["whisper", "faster-whisper"],
+                           default="whisper", help="openai-whisper (default), or tiny.en "
+                           "on faster-whisper in int8: less memory and faster, no torch")
 
     p = sub.add_parser("practice", help="a spoken practice round (the main job)",
                        formatter_class=_formatter,
@@ -99,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
                    formatter_class=_formatter)
     p = sub.add_parser("model", help="show which Whisper checkpoint is used and where it "
                        "came from (builds it offline if needed)", formatter_class=_formatter)
-    model_flag(p)
+    model_flag(p, engine=False)
     _review_parsers(sub)
     _attempt_parsers(sub)
     return parser
@@ -194,6 +198,22 @@ def _checkpoint(model: str, console: Any) -> Any:
         return resolve_checkpoint(model, progress=progress)
 
 
+def _transcriber(args: argparse.Namespace, console: Any) -> tuple[Any, str]:
+    """The engine asked for, and the model's name to show."""
+    if args.engine == "faster-whisper":
+        from mockvoice.faster import FasterWhisperTranscriber
+
+        if args.model != DEFAULT_MODEL:
+            raise UsageError("--engine faster-whisper runs the bundled tiny.en only; "
+                             "drop --model.")
+        fast = FasterWhisperTranscriber()
+        return fast, fast.name
+    from mockvoice.transcribe import WhisperTranscriber
+
+    info = _checkpoint(args.model, console)
+    return WhisperTranscriber(args.model), info.name
+
+
 def cmd_practice(args: argparse.Namespace) -> int:
     from rich.console import Console
 
@@ -207,7 +227,6 @@ def cmd_practice(args: argparse.Namespace) -> int:
     from mockvoice.session import run_session
     from mockvoice.speech import SilentSpeaker, TTSSpeaker
     from mockvoice.storage import ensure_writable, new_session_dir, recordings_root
-    from mockvoice.transcribe import WhisperTranscriber
 
     if args.max_seconds <= 0:
         raise UsageError("--max-seconds must be more than 0.")
@@ -224,10 +243,10 @@ def cmd_practice(args: argparse.Namespace) -> int:
     device = resolve_input(list_devices(), args.input_device)
     # soft_wrap: paths and commands stay on one line, so they can be copied whole.
     console = Console(highlight=False, soft_wrap=True)
-    info = _checkpoint(args.model, console)
+    transcriber, model_name = _transcriber(args, console)
     folder = new_session_dir(root)
     console.print(f"Session {folder.name}: {len(questions)} question(s) from "
-                  f"{question_set.title}. Microphone: {device.name}. Model: {info.name}.")
+                  f"{question_set.title}. Microphone: {device.name}. Model: {model_name}.")
     speaker: Any = SilentSpeaker() if args.no_speak else TTSSpeaker(cache_dir())
     if not args.no_speak:
         with console.status("Preparing the questions' audio…"):
@@ -237,7 +256,7 @@ def cmd_practice(args: argparse.Namespace) -> int:
     result = run_session(
         questions, question_set, folder=folder, speaker=speaker,
         recorder=SoundDeviceRecorder(device),
-        transcriber=WhisperTranscriber(args.model),
+        transcriber=transcriber,
         ui=TerminalUI(console),
         policy=lambda: StopPolicy(args.max_seconds, args.stop_on_silence),
         stop=stop, retry_of=retry_of, incremental=IncrementalTranscriber if args.live else None)
@@ -290,13 +309,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         from rich.console import Console
 
         from mockvoice.incremental import transcribe_windowed
-        from mockvoice.transcribe import WhisperTranscriber, load_audio
+        from mockvoice.transcribe import load_audio
 
         console = Console(stderr=True, highlight=False)
         samples = load_audio(path)  # clear error for missing/corrupt/empty audio, before the model
-        info = _checkpoint(args.model, console)
-        transcriber = WhisperTranscriber(args.model)
-        with console.status(f"Transcribing {path.name} with Whisper {info.name}…"):
+        transcriber, model_name = _transcriber(args, console)
+        with console.status(f"Transcribing {path.name} with Whisper {model_name}…"):
             transcriber.load()
             transcript = transcribe_windowed(transcriber, samples)  # as practice does
         if not transcript.words:

@@ -82,7 +82,7 @@ def load_audio(path: Path | str) -> np.ndarray:
     return samples
 
 
-def _as_samples(audio: np.ndarray | Path | str) -> np.ndarray:
+def as_samples(audio: np.ndarray | Path | str) -> np.ndarray:
     if isinstance(audio, str | Path):
         return load_audio(audio)
     samples = np.asarray(audio, dtype=np.float32)
@@ -143,11 +143,11 @@ class WhisperTranscriber:
     def transcribe(self, audio: np.ndarray | Path) -> Transcript:
         """Transcribe with the prompt. With ``guard``, a prompted decode that loops or has a
         suspect segment is replaced by a decode without the prompt."""
-        samples = _as_samples(audio)
+        samples = as_samples(audio)
         self.load()
         result = self._decode(samples, self.initial_prompt)
         if self.initial_prompt and self.guard:
-            problem = _suspect(result)
+            problem = suspect(result)
             if problem:
                 log.info("Not trusting the filler-prompted decode (%s); decoding again "
                             "without the prompt", problem)
@@ -182,7 +182,7 @@ class WhisperTranscriber:
             carry_initial_prompt=prompt is not None,
         )
         if guard:
-            kept = [s for s in result.get("segments", []) if not _echoes(s["text"], prompt)]
+            kept = [s for s in result.get("segments", []) if not echoes_prompt(s["text"], prompt)]
             if len(kept) != len(result.get("segments", [])):
                 log.warning("Dropped %d segment(s) that only repeated the prompt",
                             len(result["segments"]) - len(kept))
@@ -237,7 +237,7 @@ def longest_loop(text: str) -> str:
     return worst
 
 
-def _suspect(result: dict[str, Any]) -> str:
+def suspect(result: dict[str, Any]) -> str:
     """Why a prompted decode should not be trusted, or "" when it looks sound."""
     if not result.get("text", "").strip():
         # Seen on short windows of speech: the prompted decode came back empty where a
@@ -255,7 +255,7 @@ def _suspect(result: dict[str, Any]) -> str:
     return ""
 
 
-def _echoes(segment_text: str, prompt: str | None) -> bool:
+def echoes_prompt(segment_text: str, prompt: str | None) -> bool:
     """A segment of 3+ words that is just a piece of the prompt: invented, not heard."""
     seg = _plain_words(segment_text)
     return bool(prompt) and len(seg) >= 3 and f" {' '.join(seg)} " in (

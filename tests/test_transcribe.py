@@ -17,10 +17,10 @@ from mockvoice.transcribe import (
     FILLER_PROMPT,
     FakeTranscriber,
     WhisperTranscriber,
-    _echoes,
-    _suspect,
+    echoes_prompt,
     load_audio,
     longest_loop,
+    suspect,
 )
 
 # espeak-ng's voice plus tiny.en hear a sentence-initial "I led a team" as
@@ -138,22 +138,22 @@ def seg(text: str, logprob: float, *probs: float) -> dict:
 
 def test_suspect_prompted_decodes():
     sound = {"text": " Um, when you've got it.", "segments": [seg(" Um, when", -0.5, 0.6, 0.8)]}
-    assert _suspect(sound) == ""
+    assert suspect(sound) == ""
     faint = {"text": " Is it a heavy too many furries?",
              "segments": [seg(" Is it a heavy", -0.91, 0.4, 0.5, 0.4, 0.5)]}
-    assert "low-confidence" in _suspect(faint)
+    assert "low-confidence" in suspect(faint)
     sure_words = {"text": " Right.", "segments": [seg(" Right.", -0.9, 0.9)]}
-    assert _suspect(sure_words) == ""  # one measure alone is not enough
+    assert suspect(sure_words) == ""  # one measure alone is not enough
     looped = {"text": " I'm very good. I'm very good. I'm very good.", "segments": []}
-    assert "loops" in _suspect(looped)
-    assert "nothing" in _suspect({"text": "", "segments": []})
+    assert "loops" in suspect(looped)
+    assert "nothing" in suspect({"text": "", "segments": []})
 
 
 def test_segments_that_only_echo_the_prompt_are_invented():
-    assert _echoes(" I was, like, thinking...", FILLER_PROMPT)
-    assert not _echoes(" Um.", FILLER_PROMPT)  # too short to tell: a real "um" is kept
-    assert not _echoes(" I was thinking about the design.", FILLER_PROMPT)
-    assert not _echoes(" I was, like, thinking", None)
+    assert echoes_prompt(" I was, like, thinking...", FILLER_PROMPT)
+    assert not echoes_prompt(" Um.", FILLER_PROMPT)  # too short to tell: a real "um" is kept
+    assert not echoes_prompt(" I was thinking about the design.", FILLER_PROMPT)
+    assert not echoes_prompt(" I was, like, thinking", None)
 
 
 # --- real Whisper ----------------------------------------------------------------
