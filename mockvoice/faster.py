@@ -92,8 +92,7 @@ class FasterWhisperTranscriber:
         ctranslate2.set_random_seed(0)  # sampling, when it happens, is repeatable
         segments, _info = self._model.transcribe(
             samples, language="en", beam_size=1, best_of=5, word_timestamps=True,
-            initial_prompt=prompt, condition_on_previous_text=False, vad_filter=False,
-            temperature=[0.0] if guard else [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+            initial_prompt=prompt, condition_on_previous_text=False, vad_filter=False)
         kept = [{"text": s.text, "avg_logprob": s.avg_logprob,
                  "words": [{"word": w.word, "start": w.start, "end": w.end,
                             "probability": w.probability} for w in (s.words or [])]}
