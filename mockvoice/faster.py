@@ -25,8 +25,7 @@ from mockvoice.transcribe import (
     SAMPLE_RATE,
     as_samples,
     echoes_prompt,
-    longest_loop,
-    suspect,
+    guarded_decode,
 )
 
 log = logging.getLogger(__name__)
@@ -69,15 +68,7 @@ class FasterWhisperTranscriber:
         invented text by a decode without the prompt."""
         samples = as_samples(audio)
         self.load()
-        result = self._decode(samples, self.initial_prompt)
-        if self.initial_prompt and self.guard:
-            problem = suspect(result)
-            if problem:
-                log.info("Not trusting the filler-prompted decode (%s); decoding again "
-                         "without the prompt", problem)
-                plain = self._decode(samples, None)
-                if len(longest_loop(plain["text"])) <= len(longest_loop(result["text"])):
-                    result = plain
+        result = guarded_decode(self._decode, samples, self.initial_prompt, self.guard)
         words = [Word(w["word"].strip(), float(w["start"]), float(w["end"]),
                       float(w["probability"]))
                  for s in result["segments"] for w in s["words"] if w["word"].strip()]

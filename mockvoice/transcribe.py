@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -145,15 +146,7 @@ class WhisperTranscriber:
         suspect segment is replaced by a decode without the prompt."""
         samples = as_samples(audio)
         self.load()
-        result = self._decode(samples, self.initial_prompt)
-        if self.initial_prompt and self.guard:
-            problem = suspect(result)
-            if problem:
-                log.info("Not trusting the filler-prompted decode (%s); decoding again "
-                            "without the prompt", problem)
-                plain = self._decode(samples, None)
-                if len(longest_loop(plain["text"])) <= len(longest_loop(result["text"])):
-                    result = plain
+        result = guarded_decode(self._decode, samples, self.initial_prompt, self.guard)
         return self._transcript(result, samples)
 
     def _decode(self, samples: np.ndarray, prompt: str | None) -> dict[str, Any]:
@@ -233,6 +226,25 @@ def longest_loop(text: str) -> str:
                 phrase = " ".join(words[i:i + n * reps])
                 worst = phrase if len(phrase) > len(worst) else worst
     return worst
+
+
+Decode = Callable[[np.ndarray, str | None], dict[str, Any]]
+
+
+def guarded_decode(decode: Decode, samples: np.ndarray, prompt: str | None,
+                   guard: bool) -> dict[str, Any]:
+    """Decode with the prompt; with ``guard``, a result that loops or has a suspect
+    segment is replaced by a decode without the prompt (unless that loops more)."""
+    result = decode(samples, prompt)
+    if prompt and guard:
+        problem = suspect(result)
+        if problem:
+            log.info("Not trusting the filler-prompted decode (%s); decoding again "
+                     "without the prompt", problem)
+            plain = decode(samples, None)
+            if len(longest_loop(plain["text"])) <= len(longest_loop(result["text"])):
+                result = plain
+    return result
 
 
 def suspect(result: dict[str, Any]) -> str:
