@@ -188,8 +188,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speed", type=float, default=1.0, help="times real time")
     parser.add_argument("--audio", choices=sorted(AUDIO), default="headsets",
-                        help="headsets: A's then D's headset track; room: the four-speaker "
-                        "mix, then B's headset")
+                        help="headsets: AMI A's then D's headset track; room: the AMI "
+                        "four-speaker mix, then B's headset; jfk: jfk.flac eleven times")
     parser.add_argument("--tail-silence", type=float, default=1.0,
                         help="seconds of room noise after the last word, before Enter")
     parser.add_argument("--engine", choices=["whisper", "faster-whisper"], default="whisper")
@@ -217,7 +217,10 @@ def main() -> None:
 AUDIO = {
     "headsets": (["source0", "source3"], ["A", "D"]),  # A's then D's headset (with crosstalk)
     "room": (["mixture", "source1"], ["D1", "A1", "B", "D2", "A2", "B"]),  # all, then B's
+    "jfk": (["jfk"] * 11, ["JFK"] * 11),  # one clear voice: jfk.flac eleven times over
 }
+JFK = ("And so, my fellow Americans, ask not what your country can do for you, ask what "
+       "you can do for your country.")
 FIRST_TURN = {"A": "So simplification of symbols you could think of.",
               "D": ". And symbols that you don't necessarily understand, symbols you're meant "
                    "to understand that you don't."}
@@ -226,6 +229,7 @@ FIRST_TURN = {"A": "So simplification of symbols you could think of.",
 def reference(audio: str) -> str:
     """The corpus' manual transcript of what the answer holds, normalised like ``plain``."""
     texts = {s: (EVAL / f"mixture.{s}.words_joined.txt").read_text() for s in "ABD"}
+    texts["JFK"] = JFK
     for speaker, first in FIRST_TURN.items():
         assert texts[speaker].startswith(first), speaker
         texts[speaker + "1"], texts[speaker + "2"] = first, texts[speaker][len(first):]
@@ -235,12 +239,13 @@ def reference(audio: str) -> str:
 
 def answers(args: argparse.Namespace) -> None:
     tracks = AUDIO[args.audio][0]
-    speech = np.concatenate([load_audio(EVAL / f"{t}.wav") for t in tracks])
+    speech = np.concatenate([load_audio(EVAL.parent / "jfk" / "jfk.flac" if t == "jfk"
+                                        else EVAL / f"{t}.wav") for t in tracks])
     rng = np.random.default_rng(0)
     room = (3e-4 * rng.standard_normal(int(args.tail_silence * SAMPLE_RATE))).astype(np.float32)
     samples = np.concatenate([speech, room])
     seconds = samples.size / SAMPLE_RATE
-    print(f"answer: {seconds:.1f} s (AMI ES2004a {' + '.join(tracks)}, then "
+    print(f"answer: {seconds:.1f} s ({args.audio}: {' + '.join(tracks)}, then "
           f"{args.tail_silence:g} s of room noise), played at {args.speed:g}x real time")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
 
@@ -300,7 +305,7 @@ def answers(args: argparse.Namespace) -> None:
     print(f"WER live vs Whisper's own windows: {jiwer.wer(plain(native), plain(live)):.1%} "
           f"({len(native.words)} words)")
     truth = reference(args.audio)
-    print(f"WER against the AMI transcript ({len(truth.split())} words said): batch "
+    print(f"WER against what was said ({len(truth.split())} words said): batch "
           f"{jiwer.wer(truth, plain(batch)):.1%}, live {jiwer.wer(truth, plain(live)):.1%}, "
           f"Whisper's own windows {jiwer.wer(truth, plain(native)):.1%}")
     same = counts(report_b) == counts(report_l)
