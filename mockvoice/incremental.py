@@ -32,7 +32,7 @@ import numpy as np
 
 from mockvoice.results import Transcript, Word
 from mockvoice.transcribe import Transcriber
-from mockvoice.wavfile import SAMPLE_RATE
+from mockvoice.wavfile import SAMPLE_RATE, as_stored
 from mockvoice.windows import Segmenter, WindowOptions
 
 __all__ = ["IncrementalTranscriber", "Window", "WindowOptions", "Windows", "shift",
@@ -113,7 +113,8 @@ class Windows:
         return self._n
 
     def feed(self, block: np.ndarray) -> None:
-        block = np.asarray(block, dtype=np.float32).reshape(-1)
+        # As the WAV stores it, so a window transcribed live is the one read back later.
+        block = as_stored(block)
         need = self._n + block.size
         if need > self._audio.size:
             self._audio = np.resize(self._audio, max(need, 2 * self._audio.size))

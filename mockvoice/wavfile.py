@@ -30,9 +30,20 @@ def _header(data_bytes: int, rate: int, channels: int = 1, width: int = 2) -> by
     )
 
 
+def pcm16(samples: np.ndarray) -> np.ndarray:
+    """Float samples in [-1, 1] as the 16-bit values stored: rounded, on the same scale
+    read_wav divides by, so 16-bit audio (any microphone's) goes through unchanged."""
+    scaled = np.round(np.asarray(samples, dtype=np.float64).reshape(-1) * 32768.0)
+    return np.clip(scaled, -32768, 32767).astype("<i2")
+
+
+def as_stored(samples: np.ndarray) -> np.ndarray:
+    """The samples exactly as read_wav will give them back from the file."""
+    return pcm16(samples).astype(np.float32) / 32768.0
+
+
 def to_pcm16(samples: np.ndarray) -> bytes:
-    clipped = np.clip(np.asarray(samples, dtype=np.float32).reshape(-1), -1.0, 1.0)
-    return (clipped * 32767.0).astype("<i2").tobytes()
+    return pcm16(samples).tobytes()
 
 
 class GrowingWav:

@@ -104,3 +104,19 @@ def test_kill_9_leaves_a_playable_file(tmp_path: Path) -> None:
     proc.wait()
     seconds = ffprobe_seconds(path)
     assert elapsed - 0.5 <= seconds <= elapsed + 0.1
+
+
+def test_live_listeners_can_see_exactly_what_the_file_holds(tmp_path: Path) -> None:
+    from mockvoice.wavfile import as_stored
+
+    rng = np.random.default_rng(3)
+    floats = rng.uniform(-1.2, 1.2, 16_000).astype(np.float32)  # some beyond full scale
+    grid = rng.integers(-32768, 32768, 16_000).astype(np.float32) / 32768.0  # a 16-bit mic
+    path = tmp_path / "a.wav"
+    with GrowingWav(path) as wav:
+        wav.write(floats)
+        wav.write(grid)
+    stored, _ = read_wav(path)
+    assert np.array_equal(stored[:16_000], as_stored(floats))
+    assert np.array_equal(stored[16_000:], grid)  # 16-bit audio goes through unchanged
+    assert np.abs(stored[:16_000] - np.clip(floats, -1, 1)).max() <= 1 / 32768
