@@ -145,3 +145,10 @@ def test_no_sound_system_at_all(tmp_path: Path) -> None:
     env = {"PULSE_SERVER": "unix:/nonexistent"}  # the sound server is unreachable
     result = mockvoice("practice", "--recordings", str(tmp_path / "rec"), env=env)
     fails_clearly(result, "microphone")
+
+
+def test_faster_engine_with_another_model_is_one_clear_error() -> None:
+    clip = Path(__file__).parent / "data" / "jfk.flac"
+    result = mockvoice("analyze", str(clip), "--question", "1", "--engine", "faster-whisper",
+                       "--model", "base.en")
+    fails_clearly(result, "--engine faster-whisper", "drop --model")
