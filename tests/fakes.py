@@ -38,3 +38,18 @@ def wait_for_wav(rec: Path, proc: subprocess.Popen[str], timeout: float = 120,
             pytest.fail(f"mockvoice exited early ({proc.returncode}): {proc.communicate()}")
         time.sleep(0.05)
     pytest.fail("recording never started")
+
+
+def answer_practice(rec: Path, proc: subprocess.Popen[str], clip: Path,
+                    exclude: Path | None = None) -> tuple[str, str]:
+    """Play ``clip`` into the sink once a running practice records its first answer;
+    returns its output. The process never outlives the test."""
+    try:
+        wait_for_wav(rec, proc, exclude=exclude)
+        subprocess.run(["paplay", "--device=vsink", str(clip)], check=True, timeout=60)
+        return proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+

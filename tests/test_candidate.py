@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakes import wait_for_wav  # type: ignore[import-not-found]
+from fakes import answer_practice  # type: ignore[import-not-found]
 from rich.console import Console
 
 from mockvoice.analysis import analyze
@@ -114,14 +114,7 @@ def test_practise_asking_a_question(audio_server: None, whisper_checkpoint: obje
          "1", "--no-speak", "--max-seconds", "12"], stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "MOCKVOICE_RECORDINGS": str(root), "COLUMNS": "200"})
-    try:
-        wait_for_wav(root, proc)
-        subprocess.run(["paplay", "--device=vsink", str(asked)], check=True, timeout=60)
-        out, err = proc.communicate(timeout=300)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    out, err = answer_practice(root, proc, asked)
     assert proc.returncode == 0, err
     [folder] = root.iterdir()
     session = json.loads((folder / "session.json").read_text())

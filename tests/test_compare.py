@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import QuietUI, wait_for_wav  # type: ignore[import-not-found]
+from fakes import QuietUI, answer_practice  # type: ignore[import-not-found]
 
 from mockvoice.analysis import analyze
 from mockvoice.compare import answer_of, compare, load_answer, parse_ref
@@ -170,14 +170,7 @@ def test_retry_asks_the_question_again_as_a_new_attempt(
                              f"{first.name}:1", "--no-speak", "--max-seconds", "12"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        wait_for_wav(root, proc, exclude=first)
-        subprocess.run(["paplay", "--device=vsink", str(answer)], check=True, timeout=60)
-        out, err = proc.communicate(timeout=300)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    out, err = answer_practice(root, proc, answer, exclude=first)
     assert proc.returncode == 0, err
     [retry] = [p for p in root.iterdir() if p.is_dir() and p != first]
     session = json.loads((retry / "session.json").read_text())
