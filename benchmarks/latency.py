@@ -60,6 +60,7 @@ class PlaybackRecorder:
         self.samples = samples
         self.speed = speed
         self.ended = 0.0  # perf_counter when the answer ended
+        self.at_end: Any = None  # called when the answer ends
 
     def record(self, path: Path, policy: StopPolicy, stop: threading.Event,
                listeners: list[Listener]) -> Recording:
@@ -73,6 +74,8 @@ class PlaybackRecorder:
                 for listen in listeners:
                     listen(block, wav.seconds, level_dbfs(block))
         self.ended = time.perf_counter()
+        if self.at_end:
+            self.at_end()
         return Recording(path, wav.seconds, "enter", -10.0)
 
 
@@ -106,6 +109,8 @@ def answer(samples: np.ndarray, transcriber: Any, speed: float, live: bool,
     questions = load_question_set(builtin_path("recruiter"))
     recorder, ui = PlaybackRecorder(samples, speed), TimingUI()
     made: list[IncrementalTranscriber] = []
+    done_before_enter: list[int] = []
+    recorder.at_end = lambda: done_before_enter.extend(len(m.windows) for m in made)
 
     def factory(t: Any) -> IncrementalTranscriber:
         made.append(IncrementalTranscriber(t))
@@ -118,6 +123,10 @@ def answer(samples: np.ndarray, transcriber: Any, speed: float, live: bool,
                 incremental=factory if live else None)
     assert ui.report is not None
     stored = next(session.glob("*.transcript.json")).read_text()
+    if made:
+        after = made[0].windows[done_before_enter[0]:]
+        print("       windows finished after Enter: " + ", ".join(
+            f"{w.kind} {w.start_s:.1f}-{w.end_s:.1f} s ({w.seconds:.2f} s)" for w in after))
     return (ui.reported - recorder.ended, ui.report,
             Transcript.from_dict(json.loads(stored)), made[0] if made else None)
 
@@ -193,7 +202,8 @@ def main() -> None:
     parser.add_argument("--tail-silence", type=float, default=1.0,
                         help="seconds of room noise after the last word, before Enter")
     parser.add_argument("--engine", choices=["whisper", "faster-whisper"], default="whisper")
-    parser.add_argument("--threads", type=int, help="torch threads (default: all cores)")
+    parser.add_argument("--threads", type=int,
+                        help="torch or CTranslate2 threads (default: all cores)")
     parser.add_argument("--int8", action="store_true", help="quantize Linear layers to int8")
     parser.add_argument("--no-launch", action="store_true",
                         help="skip the --help and first-question timings")
@@ -252,10 +262,10 @@ def answers(args: argparse.Namespace) -> None:
     transcriber: Any
     began = time.perf_counter()
     if args.engine == "faster-whisper":
-        transcriber = FasterWhisperTranscriber()
+        transcriber = FasterWhisperTranscriber(threads=args.threads)
         transcriber.load()
         print(f"model load: {time.perf_counter() - began:.2f} s, {transcriber.name}, "
-              f"{os.cpu_count()} CTranslate2 threads")
+              f"{transcriber.threads} CTranslate2 threads")
     else:
         import torch
 

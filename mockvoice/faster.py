@@ -37,8 +37,9 @@ class FasterWhisperTranscriber:
     """tiny.en on CTranslate2, int8, English, with word timestamps (a ``Transcriber``)."""
 
     def __init__(self, *, initial_prompt: str | None = FILLER_PROMPT, guard: bool = True,
-                 compute_type: str = "int8") -> None:
+                 compute_type: str = "int8", threads: int | None = None) -> None:
         self.initial_prompt = initial_prompt
+        self.threads = threads or os.cpu_count() or 1
         self.guard = guard
         self.compute_type = compute_type
         self.path: Path | None = None
@@ -60,7 +61,7 @@ class FasterWhisperTranscriber:
             self.path = bundled_model_dir()
             self._model = WhisperModel(str(self.path), device="cpu",
                                        compute_type=self.compute_type,
-                                       cpu_threads=os.cpu_count() or 1)
+                                       cpu_threads=self.threads)
             log.info("faster-whisper tiny.en (%s) loaded from %s", self.compute_type, self.path)
 
     def transcribe(self, audio: np.ndarray | Path) -> Transcript:

@@ -132,6 +132,7 @@ class WhisperTranscriber:
             _use_all_cores()
             _return_freed_memory()
             self._model = load_model(info)
+            _encode_each_window_once(self._model)
             self.checkpoint = info
             log.info("Whisper %s loaded from %s", info.name, info.path)
             _compile_word_alignment()
@@ -154,10 +155,11 @@ class WhisperTranscriber:
         import whisper
 
         guard = self.guard and prompt is not None
-        # When a greedy decode fails Whisper's checks it samples at higher temperatures
-        # (five samples at each). That is slow on hard audio (13.6 s instead of 1.5 s for
-        # 20 s of overlapping AMI speakers), but without it the filler prompt kept far
-        # fewer "um"s (benchmarks/fillers.py, tuned set: F1 0.64 -> 0.44), so it stays.
+        # When a greedy decode fails Whisper's checks it samples again at temperatures
+        # 0.2 to 1.0 (one sample each). That is slow on hard audio (13.6 s instead of
+        # 1.5 s for 20 s of overlapping AMI speakers: failed decodes loop to 224 tokens),
+        # but without it the filler prompt kept far fewer "um"s (benchmarks/fillers.py,
+        # tuned set: F1 0.64 -> 0.44), so it stays.
         # A fixed seed makes the sampling repeatable: the same audio always gives the
         # same words (so a window drafted live is the window a batch run transcribes).
         torch.manual_seed(0)
@@ -299,6 +301,30 @@ def _compile_word_alignment() -> None:
     from whisper.timing import dtw_cpu
 
     dtw_cpu(np.zeros((3, 3), dtype=np.float64))  # the dtype whisper passes
+
+
+def _encode_each_window_once(model: Any) -> None:
+    """Have the model's encoder hand back its last result when given the same mel again.
+
+    openai-whisper runs the encoder, the costly part of tiny.en, for the same 30 s of
+    audio several times: once per temperature it tries, once more to time the words,
+    and again when the guard decodes without the prompt. The result depends on the mel
+    alone, so it is computed once (benchmarks/latency.py: see README "Speed").
+    """
+    import torch
+
+    encoder = model.encoder
+    compute = encoder.forward
+    last: list[tuple[Any, Any]] = []
+
+    def forward(mel: Any) -> Any:
+        if last and last[0][0].shape == mel.shape and torch.equal(last[0][0], mel):
+            return last[0][1]
+        features = compute(mel)
+        last[:] = [(mel.clone(), features)]  # one tuple, swapped whole: safe to read
+        return features
+
+    encoder.forward = forward
 
 
 def _use_all_cores() -> None:

@@ -243,3 +243,27 @@ def test_the_same_audio_always_gives_the_same_words(whisper_checkpoint):
     torch.rand(1000)  # move the global generator on, as other work would
     second = t.transcribe(samples)
     assert first.words == second.words and first.text == second.text
+
+
+@pytest.mark.slow
+def test_the_encoder_runs_once_per_window(whisper_checkpoint, jfk_flac):
+    """Word timing and every temperature tried reuse the window's encoding; other audio
+    is encoded afresh, and the words are those of an encoder that always computes."""
+    t = WhisperTranscriber(str(whisper_checkpoint.path))
+    t.load()
+    runs = []
+    t._model.encoder.blocks[0].register_forward_hook(lambda *_: runs.append(1))
+    samples = load_audio(jfk_flac)
+    remembered = t.transcribe(samples).words
+    assert len(runs) == 1  # decode and word alignment: 2 without the memo
+    t.transcribe(samples[: 5 * 16_000])
+    assert len(runs) == 2
+
+    fresh = WhisperTranscriber(str(whisper_checkpoint.path))
+    fresh.load()
+    del fresh._model.encoder.forward  # the encoder's own forward again
+    computed = fresh.transcribe(samples).words
+    assert [(w.text, w.start, w.end) for w in computed] == [
+        (w.text, w.start, w.end) for w in remembered]
+    assert [w.probability for w in computed] == pytest.approx(
+        [w.probability for w in remembered], abs=1e-4)  # float summation order only
