@@ -327,7 +327,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if path.suffix.lower() != ".txt":  # the audio tells which "um"s the text left out
         from mockvoice.hesitation import add_hesitations
 
-        add_hesitations(report, samples, transcript.words, check=check)
+        try:
+            add_hesitations(report, samples, transcript.words, check=check)
+        except RuntimeError as e:  # torch, inside Whisper's second opinion: do without it
+            print(f"warning: Whisper could not check the hesitations found ({e}); "
+                  "they are reported from the audio alone.", file=sys.stderr)
+            add_hesitations(report, samples, transcript.words)
     if args.json:
         json.dump(report.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         print()

@@ -319,3 +319,32 @@ def test_report_carries_hesitations_beside_fillers_and_round_trips():
     report.fillers = FillerSummary(1, {"um": 1}, [FillerHit("um", "um,", "hesitation", 0.9)])
     add_hesitations(report, x, AROUND_A_GAP)
     assert report.hesitations == [] and report.hesitations_per_minute == 0.0
+
+
+def test_analyze_reports_from_the_audio_when_whisper_cannot_check(tmp_path, monkeypatch,
+                                                                   capsys):
+    """A torch error inside Whisper's second opinion costs the check, not the report."""
+    from mockvoice import cli
+    from mockvoice.filler_check import WhisperFillerCheck
+    from mockvoice.results import Transcript
+    from mockvoice.transcribe import FakeTranscriber
+    from mockvoice.wavfile import GrowingWav
+
+    x = recording(**speech_in_words(AROUND_A_GAP), um=(0.70, vowel(0.45)))
+    wav = tmp_path / "answer.wav"
+    with GrowingWav(wav) as out:
+        out.write(x)
+
+    class Broken:
+        def odds(self, samples, words, start, end):
+            raise RuntimeError("shape mismatch")
+
+    transcript = Transcript("so then", list(AROUND_A_GAP), duration_s=2.2)
+    monkeypatch.setattr(cli, "_transcriber",
+                        lambda args, console: (FakeTranscriber(transcript), "fake"))
+    monkeypatch.setattr(WhisperFillerCheck, "for_transcriber", lambda t: Broken())
+    assert cli.main(["analyze", str(wav), "--question", "1", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "could not check the hesitations" in err and "shape mismatch" in err
+    (h,) = json.loads(out)["hesitations"]
+    assert abs(h["start"] - 0.70) < 0.06
