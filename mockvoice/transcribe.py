@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from mockvoice import lean_whisper
 from mockvoice.checkpoint import DEFAULT_MODEL, CheckpointInfo, Progress, load_model
 from mockvoice.checkpoint import resolve_checkpoint as _resolve
 from mockvoice.errors import AudioError, MissingDependency
@@ -132,10 +133,10 @@ class WhisperTranscriber:
             _use_all_cores()
             _return_freed_memory()
             self._model = load_model(info)
-            _encode_each_window_once(self._model)
+            lean_whisper.encode_each_window_once(self._model)
+            lean_whisper.time_words_with_numpy()
             self.checkpoint = info
             log.info("Whisper %s loaded from %s", info.name, info.path)
-            _compile_word_alignment()
 
     def whisper_model(self) -> Any:
         """The loaded openai-whisper model (loaded first if need be), for mockvoice.filler_check."""
@@ -293,38 +294,6 @@ class FakeTranscriber:
         if not self._queue:
             raise AssertionError("FakeTranscriber has no more transcripts")
         return self._queue.pop(0)
-
-
-def _compile_word_alignment() -> None:
-    """Have numba compile whisper's word-timing DTW now, while the model loads in the
-    background, rather than during the first answer's transcription (seconds here)."""
-    from whisper.timing import dtw_cpu
-
-    dtw_cpu(np.zeros((3, 3), dtype=np.float64))  # the dtype whisper passes
-
-
-def _encode_each_window_once(model: Any) -> None:
-    """Have the model's encoder hand back its last result when given the same mel again.
-
-    openai-whisper runs the encoder, the costly part of tiny.en, for the same 30 s of
-    audio several times: once per temperature it tries, once more to time the words,
-    and again when the guard decodes without the prompt. The result depends on the mel
-    alone, so it is computed once (benchmarks/latency.py: see README "Speed").
-    """
-    import torch
-
-    encoder = model.encoder
-    compute = encoder.forward
-    last: list[tuple[Any, Any]] = []
-
-    def forward(mel: Any) -> Any:
-        if last and last[0][0].shape == mel.shape and torch.equal(last[0][0], mel):
-            return last[0][1]
-        features = compute(mel)
-        last[:] = [(mel.clone(), features)]  # one tuple, swapped whole: safe to read
-        return features
-
-    encoder.forward = forward
 
 
 def _use_all_cores() -> None:

@@ -1,0 +1,33 @@
+"""mockvoice.lean_whisper: the numpy word-timing DTW finds Whisper's own path.
+
+(The encoder memo is tested with the real model in test_transcribe.py.)"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mockvoice.lean_whisper import dtw
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 6), (6, 1), (3, 3), (40, 550), (90, 1500)])
+@pytest.mark.parametrize("ties", [False, True])
+def test_dtw_finds_whispers_path(shape, ties):
+    from whisper.timing import dtw_cpu  # numba-compiled: the reference
+
+    x = np.random.default_rng(sum(shape)).standard_normal(shape)
+    if ties:
+        x = np.round(x)  # equal costs everywhere: the tie-breaking must match too
+    np.testing.assert_array_equal(dtw(x.copy()), dtw_cpu(x.copy()))
+
+
+def test_whispers_word_timing_uses_it_once_a_model_is_loaded(whisper_checkpoint):
+    import torch
+    import whisper.timing
+
+    from mockvoice.transcribe import WhisperTranscriber
+
+    WhisperTranscriber(str(whisper_checkpoint.path)).load()
+    assert whisper.timing.dtw.__module__ == "mockvoice.lean_whisper"
+    x = np.random.default_rng(1).standard_normal((5, 20))
+    np.testing.assert_array_equal(whisper.timing.dtw(torch.from_numpy(x)), dtw(x))
