@@ -19,13 +19,14 @@ import numpy as np
 
 from mockvoice.checkpoint import bundled_model_dir
 from mockvoice.errors import MissingDependency
-from mockvoice.results import Transcript, Word
+from mockvoice.results import Transcript
 from mockvoice.transcribe import (
     FILLER_PROMPT,
     SAMPLE_RATE,
     as_samples,
     echoes_prompt,
     guarded_decode,
+    spoken_words,
 )
 
 log = logging.getLogger(__name__)
@@ -70,9 +71,7 @@ class FasterWhisperTranscriber:
         samples = as_samples(audio)
         self.load()
         result = guarded_decode(self._decode, samples, self.initial_prompt, self.guard)
-        words = [Word(w["word"].strip(), float(w["start"]), float(w["end"]),
-                      float(w["probability"]))
-                 for s in result["segments"] for w in s["words"] if w["word"].strip()]
+        words = spoken_words(result)
         return Transcript(text=result["text"].strip(), words=words,
                           duration_s=len(samples) / SAMPLE_RATE, language="en", model=self.name)
 

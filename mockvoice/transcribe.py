@@ -185,17 +185,7 @@ class WhisperTranscriber:
         return result
 
     def _transcript(self, result: dict[str, Any], samples: np.ndarray) -> Transcript:
-        words = [
-            Word(
-                text=w["word"].strip(),
-                start=float(w["start"]),
-                end=float(w["end"]),
-                probability=float(w["probability"]),
-            )
-            for segment in result.get("segments", [])
-            for w in segment.get("words", [])
-            if w["word"].strip()
-        ]
+        words = spoken_words(result)
         if not self.word_timestamps:
             words = [Word(t) for t in result["text"].split()]
         return Transcript(
@@ -205,6 +195,30 @@ class WhisperTranscriber:
             language="en",
             model=self.name,
         )
+
+
+def spoken_words(result: dict[str, Any]) -> list[Word]:
+    """The timed words of a decode (openai-whisper's dict shape), as they were said.
+
+    Whisper starts a new word at a punctuation token, so "Mm-hmm." comes as "Mm" and
+    "-hmm." (and "uh-huh" as "uh", "-huh"): read apart, one backchannel became two
+    hesitations. A piece that starts with a hyphen, with no space before it, is put
+    back on the word before it.
+    """
+    words: list[Word] = []
+    for segment in result.get("segments", []):
+        for w in segment.get("words", []):
+            raw, text = w["word"], w["word"].strip()
+            if not text:
+                continue
+            if words and re.match(r"-[^\W\d_]", raw):
+                last = words[-1]
+                words[-1] = Word(last.text + text, last.start, float(w["end"]),
+                                 min(last.probability or 1.0, float(w["probability"])))
+                continue
+            words.append(Word(text, float(w["start"]), float(w["end"]),
+                              float(w["probability"])))
+    return words
 
 
 def _plain_words(text: str) -> list[str]:

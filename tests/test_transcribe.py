@@ -267,3 +267,26 @@ def test_the_encoder_runs_once_per_window(whisper_checkpoint, jfk_flac):
         (w.text, w.start, w.end) for w in remembered]
     assert [w.probability for w in computed] == pytest.approx(
         [w.probability for w in remembered], abs=1e-4)  # float summation order only
+
+
+def test_a_hyphenated_word_whisper_split_in_two_is_one_word():
+    """Whisper starts a word at "-": "Mm-hmm." came as "Mm", "-hmm.", two hesitations."""
+    from mockvoice.analysis import analyze
+    from mockvoice.questions import builtin_path, load_question_set
+    from mockvoice.transcribe import spoken_words
+
+    def w(word, start, end, p=0.9):
+        return {"word": word, "start": start, "end": end, "probability": p}
+
+    result = {"segments": [{"words": [w(" Mm", 0.0, 0.14), w("-hmm.", 0.14, 0.6, 0.5),
+                                      w(" a", 0.8, 0.9), w(" well", 0.9, 1.1),
+                                      w("-known", 1.1, 1.5), w(" team", 1.5, 1.8)]},
+                           {"words": [w(" -", 2.0, 2.1), w(" um,", 2.2, 2.5),
+                                      w(" uh", 2.6, 2.8), w("-huh.", 2.8, 3.0)]}]}
+    words = spoken_words(result)
+    assert [x.text for x in words] == ["Mm-hmm.", "a", "well-known", "team", "-", "um,",
+                                       "uh-huh."]
+    assert (words[0].start, words[0].end, words[0].probability) == (0.0, 0.6, 0.5)
+    question = load_question_set(builtin_path("recruiter")).questions[0]
+    report = analyze(Transcript("", words, duration_s=3.0), question)
+    assert report.fillers.counts == {"um": 1}  # the backchannels are not hesitations
