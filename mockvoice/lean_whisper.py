@@ -1,7 +1,7 @@
-"""Two changes to how openai-whisper runs on a loaded model: less work, less memory.
+"""Changes to how openai-whisper runs on a loaded model: less work, less memory.
 
-Both give the same words and times as Whisper's own code (tests/test_transcribe.py)
-and are applied by :meth:`mockvoice.transcribe.WhisperTranscriber.load`:
+Applied by :meth:`mockvoice.transcribe.WhisperTranscriber.load`. The first two
+give the same words and times as Whisper's own code (tests/test_transcribe.py):
 
 - **Each window is encoded once.** Whisper runs the encoder, the costly part of
   tiny.en, on the same 30 s of audio once per temperature it tries, again to time
@@ -14,6 +14,15 @@ and are applied by :meth:`mockvoice.transcribe.WhisperTranscriber.load`:
   same recurrence in numpy, one anti-diagonal at a time (cells on a diagonal
   depend only on the two before it), with Whisper's tie-breaking and float32
   costs, then Whisper's own backtrace.
+
+The third can change words, only where Whisper would reject them anyway:
+
+- **A decode stuck in a loop is ended early.** On hard audio a decode can
+  repeat itself ("uh, uh, uh, ...") up to Whisper's 224-token limit, only for
+  Whisper to reject it afterwards (its text compresses too well) and try the
+  next temperature. Each such decode cost 4 s of a 13 s window. It is now
+  ended with the end-of-text token once its tail repeats and its text already
+  fails that same compression check, so the next temperature comes sooner.
 
 Measured by benchmarks/latency.py (README "Speed"). torch and whisper are
 imported lazily: this module is only used once a model is loaded.
@@ -42,6 +51,69 @@ def encode_each_window_once(model: Any) -> None:
         return features
 
     encoder.forward = forward
+
+
+# whisper.transcribe's default: text that compresses better than this is a failed decode.
+COMPRESSION_RATIO_THRESHOLD = 2.4
+LOOP_MIN_TOKENS = 24  # a tail that repeats for at least this many tokens ...
+LOOP_MIN_REPEATS = 3  # ... and at least this many times is a loop
+LOOP_MAX_PERIOD = 16  # tokens in the repeated phrase
+
+
+def end_loops_early(model: Any) -> None:
+    """End a decode once its text loops and Whisper's compression check already fails it.
+
+    A forward hook on the decoder follows each step of a decode (one new token per
+    call, with the key-value cache) and, when the tokens so far loop, makes the
+    end-of-text token the only choice. A whole-sequence pass (word timing, the
+    filler check) is never changed.
+    """
+    import torch
+    import whisper.tokenizer
+    from whisper.utils import compression_ratio
+
+    tokenizer = whisper.tokenizer.get_tokenizer(
+        model.is_multilingual, num_languages=model.num_languages, language="en",
+        task="transcribe")
+    eot = tokenizer.eot
+    rows: list[list[int]] = []
+
+    def hook(module: Any, inputs: tuple[Any, ...], logits: Any) -> Any:
+        tokens = inputs[0]
+        if tokens.shape[1] != 1:  # a decode's first step, or a whole-sequence pass
+            rows[:] = [[] for _ in range(tokens.shape[0])]
+            return None
+        if len(rows) != tokens.shape[0]:
+            return None
+        stop = []
+        for i, token in enumerate(tokens[:, 0].tolist()):
+            if token < eot:  # text (timestamps and special tokens are left out)
+                rows[i].append(token)
+                if looping(rows[i]) and compression_ratio(
+                        tokenizer.decode(rows[i])) > COMPRESSION_RATIO_THRESHOLD:
+                    stop.append(i)
+        if not stop:
+            return None
+        logits = logits.clone()
+        logits[stop, -1, :] = -torch.inf
+        logits[stop, -1, eot] = 0.0
+        return logits
+
+    model.decoder.register_forward_hook(hook)
+
+
+def looping(tokens: list[int]) -> bool:
+    """Whether the tokens end in a phrase repeated ``LOOP_MIN_REPEATS`` times or more,
+    over ``LOOP_MIN_TOKENS`` tokens or more."""
+    n = len(tokens)
+    for period in range(1, LOOP_MAX_PERIOD + 1):
+        run = 0  # trailing tokens equal to the token one period before them
+        while run + period < n and tokens[n - 1 - run] == tokens[n - 1 - run - period]:
+            run += 1
+        span = run + period
+        if span >= LOOP_MIN_TOKENS and span >= LOOP_MIN_REPEATS * period:
+            return True
+    return False
 
 
 def time_words_with_numpy() -> None:

@@ -31,3 +31,17 @@ def test_whispers_word_timing_uses_it_once_a_model_is_loaded(whisper_checkpoint)
     assert whisper.timing.dtw.__module__ == "mockvoice.lean_whisper"
     x = np.random.default_rng(1).standard_normal((5, 20))
     np.testing.assert_array_equal(whisper.timing.dtw(torch.from_numpy(x)), dtw(x))
+
+
+def test_looping_needs_a_long_repeated_tail():
+    from mockvoice.lean_whisper import looping
+
+    uh = [1, 2] * 12  # " uh," twelve times: 24 tokens
+    assert looping([7, 8, 9, *uh])
+    assert not looping([7, 8, 9, *uh[:-2]])  # 22 tokens: not yet
+    sentence = list(range(10, 20))  # a 10-token phrase said three times
+    assert looping([5, *sentence * 3])
+    assert not looping([5, *sentence * 2, 99])  # twice, then on: people repeat themselves
+    assert not looping(list(range(100)))
+    assert looping([3] * 24) and not looping([3] * 23)
+    assert not looping([*range(20, 37)] * 2)  # a 17-token phrase twice: longer than a loop

@@ -290,3 +290,33 @@ def test_a_hyphenated_word_whisper_split_in_two_is_one_word():
     question = load_question_set(builtin_path("recruiter")).questions[0]
     report = analyze(Transcript("", words, duration_s=3.0), question)
     assert report.fillers.counts == {"um": 1}  # the backchannels are not hesitations
+
+
+@pytest.mark.slow
+def test_a_decode_stuck_in_a_loop_is_ended_early_with_the_same_words(whisper_checkpoint,
+                                                                     monkeypatch):
+    from mockvoice import lean_whisper
+
+    clip = load_audio(Path(__file__).parent / "data" / "ami-loop.flac")
+
+    def decode_lengths(t: WhisperTranscriber) -> tuple[str, list[int]]:
+        t.load()
+        lengths: list[int] = []
+
+        def count(module, inputs, output):  # one call per token, after a decode's first
+            if inputs[0].shape[1] == 1:
+                lengths[-1] += 1
+            else:
+                lengths.append(0)
+
+        t._model.decoder.register_forward_hook(count)
+        return t.transcribe(clip).text, lengths
+
+    text, lengths = decode_lengths(WhisperTranscriber(str(whisper_checkpoint.path)))
+    with monkeypatch.context() as m:
+        m.setattr(lean_whisper, "end_loops_early", lambda model: None)
+        plain_text, plain_lengths = decode_lengths(
+            WhisperTranscriber(str(whisper_checkpoint.path)))
+    assert max(plain_lengths) >= 200  # Whisper's own decode ran on to its limit
+    assert max(lengths) < 100 and sum(lengths) < sum(plain_lengths) / 2
+    assert text == plain_text
