@@ -107,7 +107,8 @@ def transcripts(folder: Path, names: list[str]) -> dict[tuple[str, str], Transcr
     for name in names:
         audio = folder / f"{name}.flac"
         for mode, prompt in (("plain", None), ("prompt", FILLER_PROMPT)):
-            code = (ROOT / "mockvoice" / "transcribe.py").read_bytes()
+            code = b"".join((ROOT / "mockvoice" / f).read_bytes()
+                            for f in ("transcribe.py", "lean_whisper.py"))
             key = hashlib.sha256(audio.read_bytes() + str(prompt).encode() + code).hexdigest()[:16]
             path = cache / f"{name}.{mode}.json"
             if path.is_file() and json.loads(path.read_text()).get("key") == key:

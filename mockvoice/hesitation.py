@@ -257,6 +257,12 @@ def syllables(word: str) -> int:
     return max(1, groups + 2 * digits)
 
 
+def hum(word: str) -> bool:
+    """A word of letters with no vowel and not spelled out: "Mm-hmm", "Hmm", "shh"."""
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    return bool(letters) and not letters.isupper() and not re.search(r"[aeiouyAEIOUY]", letters)
+
+
 def expected_length(word: str) -> float:
     """Seconds a word normally takes: about 0.2 s a syllable, plus its onset."""
     return 0.10 + 0.20 * syllables(word)
@@ -280,7 +286,9 @@ def _candidates(words: Sequence[Word], duration: float,
             spans.append((previous_end, start, "gap",
                           f"in a {start - previous_end:.1f} s gap after {previous}", start))
         length = end - start
-        if length >= max(opts.stretch_factor * expected, expected + opts.stretch_extra_s):
+        if hum(w.text):
+            pass  # "Mm-hmm", "hmm": the word is itself a steady hum, however long
+        elif length >= max(opts.stretch_factor * expected, expected + opts.stretch_extra_s):
             why = f'inside "{w.text}" ({length:.1f} s, expected {expected:.1f} s)'
             # Whisper folds a dropped filler into the start of the next word; the word's own
             # sound is its last `expected` seconds. A steady vowel running into those is the

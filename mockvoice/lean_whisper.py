@@ -21,8 +21,8 @@ The third can change words, only where Whisper would reject them anyway:
   repeat itself ("uh, uh, uh, ...") up to Whisper's 224-token limit, only for
   Whisper to reject it afterwards (its text compresses too well) and try the
   next temperature. Each such decode cost 4 s of a 13 s window. It is now
-  ended with the end-of-text token once its tail repeats and its text already
-  fails that same compression check, so the next temperature comes sooner.
+  ended with the end-of-text token once its tail repeats and its text fails
+  that same compression check by a margin, so the next temperature comes sooner.
 
 Measured by benchmarks/latency.py (README "Speed"). torch and whisper are
 imported lazily: this module is only used once a model is loaded.
@@ -54,14 +54,17 @@ def encode_each_window_once(model: Any) -> None:
 
 
 # whisper.transcribe's default: text that compresses better than this is a failed decode.
+# A loop is ended only once its text is well past it: ended right at 2.4 it could end just
+# under (a stripped space, a token less) and be taken as a good decode, which happened.
 COMPRESSION_RATIO_THRESHOLD = 2.4
+STOP_RATIO = 1.25 * COMPRESSION_RATIO_THRESHOLD
 LOOP_MIN_TOKENS = 24  # a tail that repeats for at least this many tokens ...
 LOOP_MIN_REPEATS = 3  # ... and at least this many times is a loop
 LOOP_MAX_PERIOD = 16  # tokens in the repeated phrase
 
 
 def end_loops_early(model: Any) -> None:
-    """End a decode once its text loops and Whisper's compression check already fails it.
+    """End a decode once its text loops and clearly fails Whisper's compression check.
 
     A forward hook on the decoder follows each step of a decode (one new token per
     call, with the key-value cache) and, when the tokens so far loop, makes the
@@ -90,7 +93,7 @@ def end_loops_early(model: Any) -> None:
             if token < eot:  # text (timestamps and special tokens are left out)
                 rows[i].append(token)
                 if looping(rows[i]) and compression_ratio(
-                        tokenizer.decode(rows[i])) > COMPRESSION_RATIO_THRESHOLD:
+                        tokenizer.decode(rows[i]).strip()) > STOP_RATIO:
                     stop.append(i)
         if not stop:
             return None

@@ -16,6 +16,7 @@ from mockvoice.hesitation import (
     _steady_part,
     detect_hesitations,
     expected_length,
+    hum,
     locate_text_fillers,
     per_minute,
     syllables,
@@ -121,6 +122,17 @@ def test_a_filler_folded_into_a_stretched_word():
     assert [h.kind for h in found] == ["stretched"], found
     assert abs(found[0].start - 0.55) < 0.06
     assert 'inside "I"' in found[0].evidence
+
+
+def test_a_long_hum_word_is_its_own_sound_not_a_hidden_filler():
+    # The same sounds as above, but Whisper wrote the hum down: "Mm-hmm." is a steady
+    # voice from end to end (seen on AMI speaker A: 2.6 s, found as an "um" inside it).
+    words = [Word("so", 0.10, 0.40), Word("Mm-hmm.", 0.50, 1.70), Word("led", 1.75, 2.00)]
+    sounds = speech_in_words([words[0], words[2], Word("I", 1.40, 1.70)])
+    x = recording(2.4, **sounds, um=(0.55, vowel(0.5, 110)))
+    assert detect_hesitations(x, words) == []
+    assert [hum(w) for w in ("Mm-hmm.", "Hmm,", "mm", "shh", "LCD", "I", "rhythm", "2019")] == [
+        True, True, True, True, False, False, False, False]
 
 
 def test_a_word_of_normal_length_is_left_alone():
