@@ -9,11 +9,12 @@ give the same words and times as Whisper's own code (tests/test_transcribe.py):
   depends on the mel alone, so the encoder hands back its last result for an
   equal mel.
 - **Word timing without numba.** Whisper aligns tokens to audio frames with a
-  dynamic-time-warping loop compiled by numba's LLVM at first use: seconds of
-  compiling and about 50 MB resident for one small loop. :func:`dtw` is the
-  same recurrence in numpy, one anti-diagonal at a time (cells on a diagonal
-  depend only on the two before it), with Whisper's tie-breaking and float32
-  costs, then Whisper's own backtrace.
+  dynamic-time-warping loop and a backtrace, both compiled by numba's LLVM at
+  first use (1.7 s), and imports numba for them (55 MB resident). :func:`dtw`
+  is the same recurrence in numpy, one anti-diagonal at a time (cells on a
+  diagonal depend only on the two before it), with Whisper's tie-breaking and
+  float32 costs, and the same walk back. :func:`import_whisper` imports
+  whisper with a stand-in for numba's ``jit``, so numba is never loaded.
 
 The third can change words, only where Whisper would reject them anyway:
 
@@ -30,9 +31,32 @@ imported lazily: this module is only used once a model is loaded.
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import Any
 
 import numpy as np
+
+
+def import_whisper() -> None:
+    """Import openai-whisper without numba, unless numba is already loaded.
+
+    whisper.timing imports numba only to compile the two functions :func:`dtw`
+    replaces. While it is imported, ``numba`` names a stand-in whose ``jit``
+    leaves a function as it is; it is taken out again at once, so any later
+    ``import numba`` gets the real one.
+    """
+    if "whisper.timing" in sys.modules or "numba" in sys.modules:
+        return
+    stand_in = types.ModuleType("numba")
+    stand_in.jit = lambda *args, **kwargs: (lambda function: function)  # type: ignore[attr-defined]
+    sys.modules["numba"] = stand_in
+    try:
+        import whisper  # noqa: F401 - whisper imports whisper.timing
+    except ImportError:
+        pass  # mockvoice.checkpoint.load_model says what is missing and how to get it
+    finally:
+        del sys.modules["numba"]
 
 
 def encode_each_window_once(model: Any) -> None:
@@ -133,8 +157,6 @@ def _dtw_tensor(x: Any) -> np.ndarray:
 def dtw(x: np.ndarray) -> np.ndarray:
     """The cheapest monotonic path through cost matrix ``x`` (tokens x frames), as
     whisper.timing.dtw_cpu finds it: the (token, frame) index pairs, shape (2, steps)."""
-    from whisper.timing import backtrace
-
     n, m = x.shape
     cost = np.full((n + 1, m + 1), np.inf, dtype=np.float32)
     trace = np.full((n + 1, m + 1), -1.0, dtype=np.float32)
@@ -147,4 +169,24 @@ def dtw(x: np.ndarray) -> np.ndarray:
         best = np.choose(step, (c0, c1, c2))
         cost[i, j] = x[i - 1, j - 1] + best  # float64 sum stored as float32, as numba does
         trace[i, j] = step
-    return backtrace(trace)
+    return _walk_back(trace)
+
+
+def _walk_back(trace: np.ndarray) -> np.ndarray:
+    """From the last cell to the first, each step as ``trace`` says (0: diagonal,
+    1: up a token, 2: back a frame; along the edges only one way is possible)."""
+    i, j = trace.shape[0] - 1, trace.shape[1] - 1
+    moves = trace.astype(np.int8)
+    path = []
+    while i > 0 or j > 0:
+        path.append((i - 1, j - 1))
+        step = 1 if j == 0 else 2 if i == 0 else int(moves[i, j])
+        if step == 0:
+            i, j = i - 1, j - 1
+        elif step == 1:
+            i -= 1
+        elif step == 2:
+            j -= 1
+        else:
+            raise ValueError(f"no step recorded at ({i}, {j})")
+    return np.array(path[::-1]).T

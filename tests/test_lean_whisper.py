@@ -45,3 +45,23 @@ def test_looping_needs_a_long_repeated_tail():
     assert not looping(list(range(100)))
     assert looping([3] * 24) and not looping([3] * 23)
     assert not looping([*range(20, 37)] * 2)  # a 17-token phrase twice: longer than a loop
+
+
+NUMBA_AFTER_LOAD = """
+import sys
+from mockvoice.lean_whisper import import_whisper
+import_whisper()
+import whisper.timing
+print("numba loaded:", "numba" in sys.modules)
+import numba  # a later import gets the real numba
+print("real numba:", hasattr(numba, "__version__"), whisper.timing.numba is not numba)
+"""
+
+
+def test_whisper_is_imported_without_numba_and_numba_still_works_after():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", NUMBA_AFTER_LOAD], capture_output=True,
+                          text=True, timeout=120, check=True)
+    assert done.stdout.split("\n")[:2] == ["numba loaded: False", "real numba: True True"]
