@@ -28,11 +28,11 @@ from mockvoice.results import Transcript, Word
 
 log = logging.getLogger(__name__)
 
-# MKL (torch's matrix maths) keeps a pool of the buffers it frees, per thread, unless
-# told not to, which it reads when torch is imported: so here, before any torch import
-# (torch is imported lazily). In latency.py's live runs it kept the peak at 530 MB on
-# hard audio against 611 MB without; its effect on speed was within run-to-run noise
-# (README "Speed").
+# MKL (torch's matrix maths) keeps a pool of the buffers it frees unless told not to,
+# which it reads when torch is imported: so here, before any torch import (torch is
+# imported lazily). In latency.py's live runs it kept the peak at 530 MB on hard audio
+# against 611 MB without; its effect on speed was within run-to-run noise (README
+# "Speed").
 os.environ.setdefault("MKL_DISABLE_FAST_MM", "1")
 
 SAMPLE_RATE = 16_000
