@@ -17,8 +17,10 @@ the same transcript whether it is fed while the person speaks
 (:class:`IncrementalTranscriber`, a recorder listener with a background
 thread) or after the answer (:func:`transcribe_windowed`): live and batch are
 the same computation at different times. While the person speaks the thread
-also drafts the last window whenever they pause; if nothing but silence
-follows, that draft *is* the last window and nothing is left to do at the end.
+also drafts the last window whenever they pause. A window cut in a pause is
+heard only up to its last speech, so if the pause lasts, the draft made when it
+began *is* that window; if nothing but silence follows, the draft is the last
+window; either way nothing is left to transcribe when the person presses Enter.
 """
 
 from __future__ import annotations
@@ -49,8 +51,9 @@ class Window:
     start_s: float
     end_s: float
     kind: str  # "pause", "forced", "draft", "final"
-    seconds: float  # compute time
+    seconds: float  # compute time (0 when a draft was the window)
     words: int
+    from_draft: bool = False  # the draft made when the pause began was this window
 
 
 @dataclass
@@ -66,12 +69,13 @@ class _Job:
     kind: str
     start: int
     end: int
-    samples: np.ndarray = field(repr=False)
+    samples: np.ndarray = field(repr=False)  # heard from ``start``; may end before ``end``
     keep_from: int = 0  # words centred before this sample were heard only as context
 
     @property
     def key(self) -> tuple[int, int, int]:
-        return self.start, self.end, self.keep_from
+        """What is heard and kept: equal keys give equal pieces."""
+        return self.start, self.start + self.samples.size, max(self.start, self.keep_from)
 
 
 def _centre(word: Word) -> float:
@@ -124,10 +128,11 @@ class Windows:
 
     def next_job(self, *, drafts: bool) -> _Job | None:
         """The next window to transcribe, if one is settled (or a draft of the last one)."""
-        cut = self.segmenter.next_cut(self._start)
-        if cut is not None:
-            return _Job(cut.kind, self._start, cut.sample,
-                        self._audio[self._start:cut.sample].copy())
+        while (cut := self.segmenter.next_cut(self._start)) is not None:
+            job = _Job(cut.kind, self._start, cut.sample, self._audio[self._start:cut.heard].copy())
+            if self._draft is None or self._draft[0] != job.key:
+                return job
+            self._use_draft(job)
         if not (drafts and self.options.drafts):
             return None
         job = self._last_job(final=False)
@@ -162,6 +167,18 @@ class Windows:
             return
         if job.kind == "forced":
             piece = self._hold_back(piece)
+        self._commit(piece)
+
+    def _use_draft(self, job: _Job) -> None:
+        """Commit the draft as the window ``job`` (they hear the same audio)."""
+        assert self._draft is not None
+        piece = replace(self._draft[1], end=job.end)
+        self.windows.append(Window(round(job.start / SAMPLE_RATE, 3),
+                                   round(job.end / SAMPLE_RATE, 3), job.kind, 0.0,
+                                   len(piece.words), from_draft=True))
+        self._commit(piece)
+
+    def _commit(self, piece: _Piece) -> None:
         self._pieces.append(piece)
         self._start = piece.end
         self._draft = None

@@ -47,6 +47,7 @@ class WindowOptions:
 class Cut:
     kind: str  # "pause" or "forced"
     sample: int
+    heard: int  # the window is heard up to here: just after its last speech (a pause cut)
 
 
 def smoothed_db(energy: np.ndarray, width: int) -> np.ndarray:
@@ -148,9 +149,11 @@ class Segmenter:
             if run.all() and run.size < stop - k0:
                 return None  # still in the pause: it may get quieter
             k1 = k0 + (int(np.argmin(run)) if not run.all() else run.size)
-            return Cut("pause", (k0 + int(np.argmin(levels[k0:k1]))) * FRAME)
+            cut = (k0 + int(np.argmin(levels[k0:k1]))) * FRAME
+            return Cut("pause", cut, self._after_speech(levels, first, k0) or cut)
         if levels.size >= hi:
-            return Cut("forced", (lo + int(np.argmin(levels[lo:hi]))) * FRAME)
+            cut = (lo + int(np.argmin(levels[lo:hi]))) * FRAME
+            return Cut("forced", cut, cut)
         return None
 
     def speech_end(self, start: int, *, final: bool) -> int | None:
@@ -162,12 +165,19 @@ class Segmenter:
         """
         levels = self.levels()
         first = start // FRAME
-        quiet = self.quiet(levels, first, levels.size)
-        speech = np.flatnonzero(~quiet)
-        total = self.samples_fed
+        if levels.size > first and not self.quiet(levels, levels.size - 1, levels.size).all():
+            # Speech in the last settled frame: no quiet after it yet.
+            return self.samples_fed if final else None
+        return self._after_speech(levels, first, levels.size)
+
+    def _after_speech(self, levels: np.ndarray, lo: int, hi: int) -> int | None:
+        """Just after the last speech in settled frames [lo, hi), or None if all is quiet.
+
+        The same place for a window that ends there (its last speech is followed by
+        quiet up to ``hi``) whether found when the pause began (a draft of the last
+        window) or once the pause is settled (a cut): so a draft can be the window.
+        """
+        speech = np.flatnonzero(~self.quiet(levels, lo, hi))
         if speech.size == 0:
             return None
-        last = first + int(speech[-1])
-        if last == levels.size - 1:  # no settled quiet after it yet
-            return total if final else None
-        return min(total, (last + 1 + self._half) * FRAME)
+        return min(self.samples_fed, (lo + int(speech[-1]) + 1 + self._half) * FRAME)

@@ -260,6 +260,49 @@ def test_draft_is_used_when_only_silence_follows() -> None:
     assert_same_words(result.words, truth)
 
 
+def test_draft_made_when_a_pause_began_is_the_window_cut_in_it() -> None:
+    # 13 words (5.2 s), a 1.5 s pause (a cut, once 1 s of it has passed), 5 more words.
+    audio, truth = speech_like([0.1] * 12 + [1.5] + [0.1] * 4)
+    pause_begins = 0.5 + 13 * 0.4 - 0.1
+    fake = BurstTranscriber()
+    inc = IncrementalTranscriber(fake, WindowOptions(min_s=4, max_s=9))
+    feed(inc, audio[: int((pause_begins + 0.5) * SAMPLE_RATE)])
+    deadline = 0
+    while not any(w.kind == "draft" and w.words == 13 for w in inc.windows):
+        deadline += 1
+        assert deadline < 100, inc.windows
+        time.sleep(0.05)
+    heard = len(fake.windows)
+    feed(inc, audio[int((pause_begins + 0.5) * SAMPLE_RATE):])  # the pause settles: a cut
+    result = inc.finish()
+    assert_same_words(result.words, truth)
+    pause = [w for w in inc.windows if w.kind == "pause"]
+    assert len(pause) == 1 and pause[0].from_draft and pause[0].seconds == 0.0, inc.windows
+    assert pause[0].words == 13
+    assert pause_begins + 0.2 < pause[0].end_s < pause_begins + 1.5  # cut inside the pause
+    # After that only the last window was heard (with min_s of context before it), never
+    # the 5.9 s up to the pause again.
+    assert fake.windows[heard:] and all(n <= 4.0 for n in fake.windows[heard:]), fake.windows
+    # A batch run cuts at the same place and hears the same audio.
+    batch = transcribe_windowed(BurstTranscriber(), audio, WindowOptions(min_s=4, max_s=9))
+    assert batch.words == result.words
+
+
+def test_a_window_cut_in_a_pause_is_heard_up_to_its_last_speech() -> None:
+    audio, _ = speech_like([0.1] * 12 + [1.5] + [0.1] * 4)
+    audio[int(6.4 * SAMPLE_RATE):int(6.6 * SAMPLE_RATE)] = 0.0  # the quietest point: a cut
+    fake = BurstTranscriber()
+    windows = Windows(fake, WindowOptions(min_s=4, max_s=9, drafts=False))
+    windows.feed(audio)
+    windows.finish()
+    last_word_end = 0.5 + 13 * 0.4 - 0.1
+    heard = fake.windows[0]  # seconds, from the start of the answer
+    cut = windows.windows[0]
+    assert cut.kind == "pause" and cut.end_s == pytest.approx(6.5, abs=0.05)
+    # Heard to just after the last word (the level is smoothed over 0.3 s), not to the cut.
+    assert last_word_end < heard <= last_word_end + 0.35, fake.windows
+
+
 def test_speech_after_the_draft_is_transcribed_at_the_end() -> None:
     audio, truth = speech_like([0.1, 0.7, 0.1, 0.1, 0.7, 0.1, 0.1])
     fake = BurstTranscriber()
