@@ -28,12 +28,8 @@ from typing import Protocol
 
 import numpy as np
 
+from mockvoice.frames import HOP_S, SAMPLE_RATE, WINDOW_S, Frames, measure
 from mockvoice.results import AnswerReport, Hesitation, Word
-
-SAMPLE_RATE = 16_000
-HOP_S = 0.010
-WINDOW_S = 0.040
-F0_RANGE_HZ = (70.0, 400.0)
 
 
 @dataclass(frozen=True)
@@ -68,18 +64,6 @@ class FillerCheck(Protocol):
              end: float) -> float:
         """log P(the words with an "um" at [start, end]) - log P(the words as written)."""
 
-@dataclass(frozen=True)
-class Frames:
-    """Per-frame measures, one row every HOP_S seconds (frame i starts at i * HOP_S)."""
-
-    level_db: np.ndarray
-    voicing: np.ndarray
-    f0: np.ndarray  # Hz; 0 where no pitch peak was found
-    shape_db: np.ndarray  # (frames, bands): log band energies minus their mean
-    speech_db: float  # the level of speech in this recording (95th percentile)
-    floor_db: float  # the background level (10th percentile)
-
-
 def detect_hesitations(
     samples: np.ndarray,
     words: Sequence[Word],
@@ -88,6 +72,7 @@ def detect_hesitations(
     sample_rate: int = SAMPLE_RATE,
     options: HesitationOptions | None = None,
     check: FillerCheck | None = None,
+    frames: Frames | None = None,
 ) -> list[Hesitation]:
     """Hesitations heard in ``samples`` that the timed ``words`` leave out.
 
@@ -95,10 +80,11 @@ def detect_hesitations(
     text (their words' starts). The steady vowel each one stands for is not
     reported again: the text wins. Words without times are ignored; with no
     timed words the whole recording is one gap. With a ``check``, a finding
-    the model scores below ``options.min_odds`` is dropped.
+    the model scores below ``options.min_odds`` is dropped. ``frames`` are
+    ``measure(samples)`` if already made (by a :class:`~mockvoice.frames.FrameMeter`).
     """
     opts = options or HesitationOptions()
-    found = _analyse(samples, words, list(text_fillers), sample_rate, opts)[0]
+    found = _analyse(samples, words, list(text_fillers), sample_rate, opts, frames)[0]
     if check is None:
         return found
     kept = []
@@ -127,14 +113,15 @@ def locate_text_fillers(
 
 
 def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[float],
-             sample_rate: int, options: HesitationOptions | None
-             ) -> tuple[list[Hesitation], list[float]]:
+             sample_rate: int, options: HesitationOptions | None,
+             frames: Frames | None = None) -> tuple[list[Hesitation], list[float]]:
     """(new hesitations, located text fillers)."""
     opts = options or HesitationOptions()
     if sample_rate != SAMPLE_RATE:
         raise ValueError(f"expected {SAMPLE_RATE} Hz samples, got {sample_rate} Hz")
     x = np.asarray(samples, dtype=np.float32)
-    frames = measure(x)
+    if frames is None:
+        frames = measure(x)
     if len(frames.level_db) == 0:
         return [], list(text_fillers)
     # The fillers' own words are left out: their times are the least reliable Whisper gives,
@@ -188,60 +175,6 @@ def _voice_in_gap(frames: Frames, content: Sequence[Word], t: float,
               & (frames.voicing[first:last] >= opts.min_voicing))
     runs = [(a, b) for a, b in _true_runs(voiced, max_hole=2) if (b - a) * HOP_S >= 0.1]
     return round((runs[0][0] + first) * HOP_S, 2) if runs else None
-
-
-MEASURE_CHUNK = 1000  # frames measured at once: 10 s, so memory does not grow with the answer
-
-
-def measure(samples: np.ndarray) -> Frames:
-    """Level, voicing, pitch and spectral shape for every 10 ms frame."""
-    n, hop = int(WINDOW_S * SAMPLE_RATE), int(HOP_S * SAMPLE_RATE)
-    count = 0 if len(samples) < n else 1 + (len(samples) - n) // hop
-    if count == 0:
-        empty = np.zeros(0, dtype=np.float64)
-        return Frames(empty, empty, empty, np.zeros((0, 1)), -120.0, -120.0)
-    parts = [_measure_frames(samples, first, min(MEASURE_CHUNK, count - first))
-             for first in range(0, count, MEASURE_CHUNK)]
-    level_db, voicing, f0, shape_db = (np.concatenate(column) for column in zip(*parts,
-                                                                               strict=True))
-    return Frames(level_db=level_db, voicing=voicing, f0=f0, shape_db=shape_db,
-                  speech_db=float(np.percentile(level_db, 95)),
-                  floor_db=float(np.percentile(level_db, 10)))
-
-
-def _measure_frames(samples: np.ndarray, first: int,
-                    count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Level, voicing, pitch and spectral shape of ``count`` frames from frame ``first``."""
-    n, hop = int(WINDOW_S * SAMPLE_RATE), int(HOP_S * SAMPLE_RATE)
-    index = np.arange(n)[None, :] + hop * np.arange(first, first + count)[:, None]
-    block = samples[index].astype(np.float64)
-    block -= block.mean(axis=1, keepdims=True)
-    level_db = 10 * np.log10((block**2).mean(axis=1) + 1e-12)
-    window = np.hanning(n)
-    size = 2 * n  # zero-padded so the autocorrelation is linear, not circular
-    spectrum = np.fft.rfft(block * window, size)
-    power = np.abs(spectrum) ** 2
-    ac = np.fft.irfft(power, size)[:, :n]
-    # Divide by the window's own autocorrelation so long lags are not penalised.
-    wac = np.fft.irfft(np.abs(np.fft.rfft(window, size)) ** 2, size)[:n]
-    ac = ac / np.maximum(wac, 1e-9)[None, :]
-    ac = ac / np.maximum(ac[:, :1], 1e-12)
-    lo = int(SAMPLE_RATE / F0_RANGE_HZ[1])
-    hi = int(SAMPLE_RATE / F0_RANGE_HZ[0])
-    band = ac[:, lo : hi + 1]
-    lag = band.argmax(axis=1)
-    peak = band[np.arange(count), lag]
-    # A maximum on the edge of the lag range is a slope (low-frequency noise), not a period.
-    interior = (lag > 0) & (lag < band.shape[1] - 1)
-    voicing = np.where(interior, peak, 0.0)
-    f0 = np.where(interior, SAMPLE_RATE / (lag + lo), 0.0)
-    freqs = np.fft.rfftfreq(size, 1 / SAMPLE_RATE)
-    edges = np.geomspace(100, 4000, 17)
-    bands = np.stack([power[:, (freqs >= a) & (freqs < b)].sum(axis=1)
-                      for a, b in zip(edges[:-1], edges[1:], strict=True)], axis=1)
-    log_bands = 10 * np.log10(bands + 1e-12)
-    shape_db = log_bands - log_bands.mean(axis=1, keepdims=True)
-    return level_db, voicing, f0, shape_db
 
 
 def syllables(word: str) -> int:
@@ -382,13 +315,14 @@ def per_minute(hesitations: Sequence[Hesitation], minutes_of: float | None) -> f
 
 
 def add_hesitations(report: AnswerReport, samples: np.ndarray, words: Sequence[Word],
-                    check: FillerCheck | None = None) -> None:
+                    check: FillerCheck | None = None, frames: Frames | None = None) -> None:
     """Put the hesitations the text missed on ``report``, beside its fillers.
 
     The rate uses the fillers' basis (speaking time) so the two numbers compare.
     """
     said = [h.start for h in report.fillers.hits
             if h.kind == "hesitation" and h.start is not None]
-    report.hesitations = detect_hesitations(samples, words, text_fillers=said, check=check)
+    report.hesitations = detect_hesitations(samples, words, text_fillers=said, check=check,
+                                            frames=frames)
     report.hesitations_per_minute = per_minute(report.hesitations,
                                                report.speaking_s or report.duration_s)

@@ -21,6 +21,7 @@ import numpy as np
 
 from mockvoice import analysis
 from mockvoice.errors import MockvoiceError
+from mockvoice.frames import FrameMeter
 from mockvoice.incremental import IncrementalTranscriber, transcribe_windowed
 from mockvoice.questions import Question, QuestionSet
 from mockvoice.recording import SPEECH_DBFS, Listener, Recorder, StopPolicy
@@ -168,8 +169,9 @@ def _record_and_report(question: Question, result: SessionResult, model: Backgro
     result.answers.append(record)
     result.save()
     stop.clear()
+    meter = FrameMeter()  # the hesitation check's measures, made while the person speaks
     with ui.recording(policy, wav) as listener:
-        rec = recorder.record(wav, policy, stop, [listener, *([live] if live else [])])
+        rec = recorder.record(wav, policy, stop, [listener, meter, *([live] if live else [])])
     record.duration_s, record.stopped_by = round(rec.duration_s, 3), rec.stopped_by
     if rec.stopped_by == "interrupt":
         record.status = "interrupted"
@@ -198,7 +200,7 @@ def _record_and_report(question: Question, result: SessionResult, model: Backgro
     record.transcript = f"{stem}.transcript.json"
     report = analysis.analyze(transcript, question)
     if rate == SAMPLE_RATE:
-        _add_hesitations(report, samples, transcript, wav)
+        _add_hesitations(report, samples, transcript, wav, meter)
     write_json(result.folder / f"{stem}.report.json", report.to_dict())
     record.report, record.status = f"{stem}.report.json", "analysed"
     result.reports.append(report)
@@ -208,7 +210,7 @@ def _record_and_report(question: Question, result: SessionResult, model: Backgro
 
 
 def _add_hesitations(report: AnswerReport, samples: np.ndarray, transcript: Transcript,
-                     wav: Path) -> None:
+                     wav: Path, meter: FrameMeter) -> None:
     """The "um"s Whisper left out, heard in the answer's audio (mockvoice.hesitation).
 
     From the signal and the text only: Whisper's second opinion on each finding
@@ -221,7 +223,7 @@ def _add_hesitations(report: AnswerReport, samples: np.ndarray, transcript: Tran
     from mockvoice.hesitation import add_hesitations
 
     try:
-        add_hesitations(report, samples, transcript.words)
+        add_hesitations(report, samples, transcript.words, frames=meter.frames(samples))
     except (MockvoiceError, OSError, ValueError) as e:
         log.warning("Could not look for hesitations in %s: %s", wav, e)
 
