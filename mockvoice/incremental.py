@@ -204,7 +204,7 @@ class Windows:
         end = self.segmenter.speech_end(self._start, final=final)
         if end is None or end <= self._start:
             return None
-        context = max(0, min(self._start, end - round(self.options.min_s * SAMPLE_RATE)))
+        context = max(0, min(self._start, end - round(self.options.context_s * SAMPLE_RATE)))
         return _Job("final" if final else "draft", context, end,
                     self._audio[context:end].copy(), self._start)
 

@@ -280,8 +280,8 @@ def test_draft_made_when_a_pause_began_is_the_window_cut_in_it() -> None:
     assert len(pause) == 1 and pause[0].from_draft and pause[0].seconds == 0.0, inc.windows
     assert pause[0].words == 13
     assert pause_begins + 0.2 < pause[0].end_s < pause_begins + 1.5  # cut inside the pause
-    # After that only the last window was heard (with min_s of context before it), never
-    # the 5.9 s up to the pause again.
+    # After that only the last window was heard (with context_s before it), never the
+    # 5.9 s up to the pause again.
     assert fake.windows[heard:] and all(n <= 4.0 for n in fake.windows[heard:]), fake.windows
     # A batch run cuts at the same place and hears the same audio.
     batch = transcribe_windowed(BurstTranscriber(), audio, WindowOptions(min_s=4, max_s=9))
