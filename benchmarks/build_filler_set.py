@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from mockvoice.speech import synthesize  # noqa: E402
 from mockvoice.transcribe import SAMPLE_RATE, load_audio  # noqa: E402
+from mockvoice.wavfile import to_pcm16  # noqa: E402
 
 AMI = ROOT / "../shared/eval/ami-es2004a-excerpt"
 JFK = ROOT / "tests/data/jfk.flac"
@@ -171,7 +172,7 @@ def insert(host: np.ndarray, fillers: list[tuple[str, np.ndarray]], at: list[flo
 
 
 def save_flac(samples: np.ndarray, path: Path) -> None:
-    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+    pcm = to_pcm16(samples)  # rounded, on the scale load_audio reads back (x 32768)
     subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "s16le",
                     "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "-", "-sample_fmt", "s16",
                     str(path)], input=pcm, check=True)
