@@ -155,7 +155,7 @@ class Segmenter:
                 return None  # still in the pause: it may get quieter
             k1 = k0 + (int(np.argmin(run)) if not run.all() else run.size)
             cut = (k0 + int(np.argmin(levels[k0:k1]))) * FRAME
-            return Cut("pause", cut, self._after_speech(levels, first, k0) or cut)
+            return Cut("pause", cut, min(cut, self._after_speech(levels, first, k0) or cut))
         if levels.size >= hi:
             cut = (lo + int(np.argmin(levels[lo:hi]))) * FRAME
             return Cut("forced", cut, cut)
