@@ -24,6 +24,7 @@ WINDOW_S = 0.040
 F0_RANGE_HZ = (70.0, 400.0)
 WINDOW = int(WINDOW_S * SAMPLE_RATE)  # samples a frame looks at
 HOP = int(HOP_S * SAMPLE_RATE)
+VOICED = 0.55  # normalised autocorrelation at the pitch period of a voiced frame
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,18 @@ def _measure_frames(samples: np.ndarray, first: int,
     log_bands = 10 * np.log10(bands + 1e-12)
     shape_db = log_bands - log_bands.mean(axis=1, keepdims=True)
     return level_db, voicing, f0, shape_db
+
+
+def holds_voice(samples: np.ndarray, seconds: float) -> bool:
+    """Whether ``samples`` hold voice (a vowel, a hum) for ``seconds`` in a row.
+
+    Every word has a vowel; breath, clicks, a key press and noise have none.
+    """
+    voiced = measure(samples).voicing >= VOICED
+    need = max(1, round(seconds / HOP_S))
+    if voiced.size < need:
+        return False
+    return bool(np.any(np.convolve(voiced, np.ones(need), mode="valid") >= need))
 
 
 class FrameMeter:

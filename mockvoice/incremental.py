@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from mockvoice.frames import holds_voice
 from mockvoice.results import Transcript, Word
 from mockvoice.transcribe import Transcriber
 from mockvoice.wavfile import SAMPLE_RATE, as_stored
@@ -111,6 +112,7 @@ class Windows:
         self._pieces: list[_Piece] = []
         self._draft: tuple[tuple[int, int, int], _Piece] | None = None
         self._model: str | None = None
+        self._voice: dict[tuple[int, int], bool] = {}
 
     @property
     def samples(self) -> int:
@@ -200,13 +202,23 @@ class Windows:
                           model=self._model)
 
     def _last_job(self, *, final: bool) -> _Job | None:
-        """The last window: from the last cut to just after the last speech."""
+        """The last window: from the last cut to just after the last speech, if voiced."""
         end = self.segmenter.speech_end(self._start, final=final)
-        if end is None or end <= self._start:
+        if end is None or end <= self._start or not self._holds_voice(self._start, end):
             return None
         context = max(0, min(self._start, end - round(self.options.context_s * SAMPLE_RATE)))
         return _Job("final" if final else "draft", context, end,
                     self._audio[context:end].copy(), self._start)
+
+    def _holds_voice(self, start: int, end: int) -> bool:
+        """Whether the audio has a vowel in it: loud enough to be speech is not enough
+        (a breath, the Enter key, a crowd; alone, Whisper may invent words for them)."""
+        if self.options.min_voice_s <= 0:
+            return True
+        if (start, end) not in self._voice:
+            self._voice[start, end] = holds_voice(self._audio[start:end],
+                                                  self.options.min_voice_s)
+        return self._voice[start, end]
 
     def _hold_back(self, piece: _Piece) -> _Piece:
         """Keep the words that end well before a cut not in a pause; restart after them."""

@@ -45,6 +45,9 @@ class WindowOptions:
     # 2-core machine the jfk.flac answer's last window took 0.65 s heard over 10 s,
     # 0.38 s over 4 s, with the same words.
     context_s: float = 4.0
+    # A last window with no voice this long (a vowel) is not transcribed: it is a breath,
+    # the Enter key, noise (0: transcribe it all the same).
+    min_voice_s: float = 0.06
     drafts: bool = True  # transcribe the answer so far whenever the person pauses
 
 

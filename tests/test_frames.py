@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mockvoice.frames import SAMPLE_RATE, FrameMeter, Frames, measure
+from mockvoice.frames import SAMPLE_RATE, FrameMeter, Frames, holds_voice, measure
 from mockvoice.wavfile import as_stored
 
 BLOCK = SAMPLE_RATE // 10
@@ -52,3 +52,16 @@ def test_too_short_for_a_frame() -> None:
     meter.feed(np.zeros(100, np.float32))
     frames = meter.frames(np.zeros(100, np.float32))
     assert frames.level_db.size == 0 and measure(np.zeros(100, np.float32)).level_db.size == 0
+
+
+def test_voice_is_a_vowel_not_noise_a_click_or_silence() -> None:
+    rng = np.random.default_rng(5)
+    t = np.arange(SAMPLE_RATE) / SAMPLE_RATE
+    vowel = (0.2 * np.sin(2 * np.pi * 150 * t)).astype(np.float32)
+    noise = (0.2 * rng.standard_normal(SAMPLE_RATE)).astype(np.float32)
+    click = np.zeros(SAMPLE_RATE, np.float32)
+    click[8000:8040] = 0.9
+    assert holds_voice(vowel[:1600], 0.06)  # 0.1 s of a steady 150 Hz voice
+    assert not holds_voice(vowel[:1000], 0.06)  # 62 ms: too short for 60 ms of frames
+    for sound in (noise, click, np.zeros(SAMPLE_RATE, np.float32)):
+        assert not holds_voice(sound, 0.06)

@@ -303,6 +303,26 @@ def test_a_window_cut_in_a_pause_is_heard_up_to_its_last_speech() -> None:
     assert last_word_end < heard <= last_word_end + 0.35, fake.windows
 
 
+def test_a_last_window_with_no_voice_is_not_transcribed() -> None:
+    # Words, a pause long enough for a cut, then a loud burst of noise (the Enter key, a
+    # breath): the fake would "hear" it as a word; a last window with no vowel is skipped.
+    audio, truth = speech_like([0.1] * 12 + [1.5] + [0.1] * 4)
+    rng = np.random.default_rng(1)
+    noise = (0.3 * rng.standard_normal(int(0.25 * SAMPLE_RATE))).astype(np.float32)
+    gap = (1e-4 * rng.standard_normal(int(1.5 * SAMPLE_RATE))).astype(np.float32)
+    tail = np.concatenate([gap, noise, gap[: SAMPLE_RATE // 5]])
+    for fed in (audio, np.concatenate([audio, tail])):
+        fake = BurstTranscriber()
+        result = transcribe_windowed(fake, fed, WindowOptions(min_s=4, max_s=9))
+        assert_same_words(result.words, truth)
+    assert len(fake.windows) == 2  # to each pause; the noise after the last is not heard
+    # Without the check the burst is heard, alone or with its context, as a word.
+    fake = BurstTranscriber()
+    heard = transcribe_windowed(fake, np.concatenate([audio, tail]),
+                                WindowOptions(min_s=4, max_s=9, min_voice_s=0.0))
+    assert len(heard.words) == len(truth) + 1
+
+
 def test_speech_after_the_draft_is_transcribed_at_the_end() -> None:
     audio, truth = speech_like([0.1, 0.7, 0.1, 0.1, 0.7, 0.1, 0.1])
     fake = BurstTranscriber()
