@@ -131,10 +131,11 @@ class Windows:
     def next_job(self, *, drafts: bool) -> _Job | None:
         """The next window to transcribe, if one is settled (or a draft of the last one)."""
         while (cut := self.segmenter.next_cut(self._start)) is not None:
-            job = _Job(cut.kind, self._start, cut.sample, self._audio[self._start:cut.heard].copy())
-            if self._draft is None or self._draft[0] != job.key:
-                return job
-            self._use_draft(job)
+            window = _Job(cut.kind, self._start, cut.sample,
+                          self._audio[self._start:cut.heard].copy())
+            if self._draft is None or self._draft[0] != window.key:
+                return window
+            self._use_draft(window)
         if not (drafts and self.options.drafts):
             return None
         job = self._last_job(final=False)
