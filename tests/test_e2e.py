@@ -42,7 +42,8 @@ def practice(tmp_path: Path, whisper_checkpoint: object,
     procs: list[subprocess.Popen[str]] = []
 
     def start(*flags: str) -> subprocess.Popen[str]:
-        env = {**os.environ, "MOCKVOICE_RECORDINGS": str(rec)}
+        # faulthandler: a SIGABRT dumps every thread's stack, for a round that hangs.
+        env = {**os.environ, "MOCKVOICE_RECORDINGS": str(rec), "PYTHONFAULTHANDLER": "1"}
         proc = subprocess.Popen([sys.executable, "-m", "mockvoice", "practice", *flags],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=env)
@@ -126,8 +127,17 @@ def test_ctrl_c_ends_the_round_and_keeps_the_answer(practice, spoken_answer: Pat
     proc = start("--questions", "1,2", "--max-seconds", "60")
     wav = wait_for_wav(rec, proc)
     play(spoken_answer).wait(timeout=60)
+    masks = [line for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines()
+             if line.startswith("Sig")]
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    try:
+        out, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        # Seen in full-suite runs on 2026-11-26 (with the session-start code too): the round
+        # went on to --max-seconds. Say where every thread was, to find out why.
+        proc.send_signal(signal.SIGABRT)
+        out, err = proc.communicate(timeout=30)
+        pytest.fail(f"Ctrl-C did not end the round (signals then: {masks}):\n{err}")
     assert proc.returncode == 130
     assert "Traceback" not in err
     assert wav_seconds(wav) > 5
