@@ -1,5 +1,6 @@
-"""Per-frame measures of an answer's audio, for the hesitation check: level, voicing,
-pitch and spectral shape every 10 ms.
+"""Per-frame measures of an answer's audio: level, voicing, pitch and spectral shape
+every 10 ms, for the hesitation check; and :func:`holds_voice`, which tells a
+window with a word in it from one with only a breath or noise.
 
 :func:`measure` takes the whole answer; :class:`FrameMeter` is a recorder
 listener that measures it 10 s at a time while it is recorded, so that when the
