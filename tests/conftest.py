@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +19,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from mockvoice.checkpoint import CheckpointInfo, cache_dir, convert_bundled  # noqa: E402
+
+# A shell runs a command started with `&` with Ctrl-C (SIGINT) ignored, and the
+# `mockvoice practice` processes the tests start would inherit that: Python then
+# never raises KeyboardInterrupt, and the Ctrl-C test hangs. Run that way, the
+# tests get Ctrl-C back, as a person's terminal has it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
