@@ -133,8 +133,8 @@ def test_ctrl_c_ends_the_round_and_keeps_the_answer(practice, spoken_answer: Pat
     try:
         out, err = proc.communicate(timeout=30)
     except subprocess.TimeoutExpired:
-        # Seen in full-suite runs on 2026-11-26 (with the session-start code too): the round
-        # went on to --max-seconds. Say where every thread was, to find out why.
+        # Seen when the suite ran with SIGINT ignored (started with `&`; conftest.py now
+        # undoes that): the round went on to --max-seconds. Say where each thread was.
         proc.send_signal(signal.SIGABRT)
         out, err = proc.communicate(timeout=30)
         pytest.fail(f"Ctrl-C did not end the round (signals then: {masks}):\n{err}")
