@@ -28,7 +28,7 @@ from typing import Protocol
 
 import numpy as np
 
-from mockvoice.frames import HOP_S, SAMPLE_RATE, WINDOW_S, Frames, measure
+from mockvoice.frames import HOP_S, SAMPLE_RATE, VOICED, WINDOW_S, Frames, measure
 from mockvoice.results import AnswerReport, Hesitation, Word
 
 
@@ -36,7 +36,7 @@ from mockvoice.results import AnswerReport, Hesitation, Word
 class HesitationOptions:
     min_gap_s: float = 0.35  # a shorter gap is an ordinary breath between words
     min_vowel_s: float = 0.14  # shortest steady vowel that counts ("uh" can be short)
-    min_voicing: float = 0.55  # normalised autocorrelation at the pitch period
+    min_voicing: float = VOICED  # normalised autocorrelation at the pitch period
     max_pitch_spread: float = 0.10  # median |log2| distance from the run's pitch (≈4 %)
     max_spectral_flux_db: float = 4.5  # median band-shape change between frames 20 ms apart
     below_speech_db: float = 28.0  # quieter than the speech level by more: crosstalk, noise
