@@ -25,6 +25,8 @@ shorter pauses, never near the tuned set's; a third way of placing them: right
 after a word) into the same hosts and into AMI speaker B's own turn, and other
 synthesized answers at a slower rate. --split fresh builds a third
 (benchmarks/out/fillers-fresh) the same way, away from both, with other answers.
+--split final builds a fourth (benchmarks/out/fillers-final), away from all three,
+with one more host (AMI speaker D's first turn), other answers at a slower rate.
 """
 
 from __future__ import annotations
@@ -104,6 +106,18 @@ FRESH_ANSWERS: list[list[str]] = [
     ["I would like to grow into", "um", "a technical lead role", "in two years or so."],
     ["What I enjoy most is teaching new colleagues how our systems fit together."],
     ["When the deadline moved", "uh", "we split the work", "um", "into smaller releases."],
+]
+# A fourth, written down (2026-11-26) before anything in session 5 was tried, and scored once
+# at the end of it: another seed, another host (D's first turn), another rate, other answers.
+FINAL_SEED = 13
+FINAL_RATE = 135
+FINAL_ANSWERS: list[list[str]] = [
+    ["In my first role", "uh", "I owned the release process", "for the mobile app."],
+    ["I handled the conflict by", "um", "talking to each person alone first."],
+    ["Um", "the metric we moved was sign-up conversion,", "it went up by a fifth."],
+    ["Outside work I", "uh", "coach a junior football team", "on Saturdays."],
+    ["I prefer a team that writes things down", "and", "um", "reviews each other's work."],
+    ["My manager would say that I am reliable and that I ask good questions."],  # no filler
 ]
 
 
@@ -234,10 +248,18 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
         avoid = used(drawn)
         rng = np.random.default_rng(HELDOUT_SEED)
         drawn = draw(hosts, len(variants), rng, avoid)
-        if split == "fresh":
+        if split in ("fresh", "final"):
             for name, times in used(drawn).items():
                 avoid.setdefault(name, set()).update(times)
             rng = np.random.default_rng(FRESH_SEED)
+            drawn = draw(hosts, len(variants), rng, avoid)
+        if split == "final":
+            for name, times in used(drawn).items():
+                avoid.setdefault(name, set()).update(times)
+            # D's first turn ("And symbols that you don't necessarily understand ..."),
+            # a host no earlier set used.
+            hosts["ami-d-early"] = cut(tracks["source3"], 0.0, 5.3)
+            rng = np.random.default_rng(FINAL_SEED)
             drawn = draw(hosts, len(variants), rng, avoid)
     for host_name, host in hosts.items():
         for (variant, pad), at in zip(variants, drawn[host_name], strict=True):
@@ -249,7 +271,8 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
                                                   f"real um inserted into {host_name}")
 
     answers, rate = {"tuned": (SYNTH_ANSWERS, None), "heldout": (HELDOUT_ANSWERS, HELDOUT_RATE),
-                     "fresh": (FRESH_ANSWERS, FRESH_RATE)}[split]
+                     "fresh": (FRESH_ANSWERS, FRESH_RATE),
+                     "final": (FINAL_ANSWERS, FINAL_RATE)}[split]
     with tempfile.TemporaryDirectory() as tmp:
         items = [(text, Path(tmp) / f"s{i}-{j}.wav")
                  for i, answer in enumerate(answers) for j, text in enumerate(answer)]
@@ -303,11 +326,12 @@ def write_test_clips(clips: Clips, folder: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None,
-                        help="default benchmarks/out/fillers, fillers-heldout, fillers-fresh")
+                        help="default benchmarks/out/fillers, fillers-heldout, -fresh, -final")
     parser.add_argument("--tests", type=Path, default=None,
                         help="also write the test clips here (tests/data/fillers)")
-    parser.add_argument("--split", choices=["tuned", "heldout", "fresh"], default="tuned",
-                        help="which set: the one tuned on, or one of the two held out")
+    parser.add_argument("--split", choices=["tuned", "heldout", "fresh", "final"],
+                        default="tuned",
+                        help="which set: the one tuned on, or one of the three held out")
     args = parser.parse_args()
     name = "fillers" if args.split == "tuned" else f"fillers-{args.split}"
     out = args.out or ROOT / "benchmarks/out" / name
