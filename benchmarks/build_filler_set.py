@@ -118,6 +118,9 @@ FINAL_ANSWERS: list[list[str]] = [
     ["Outside work I", "uh", "coach a junior football team", "on Saturdays."],
     ["I prefer a team that writes things down", "and", "um", "reviews each other's work."],
     ["My manager would say that I am reliable and that I ask good questions."],  # no filler
+    ["The project", "uh", "was late by two weeks,", "so", "um", "I cut the scope."],
+    ["Uh", "I learned to write the plan down", "before", "um", "I start coding."],
+    ["What drew me here is", "um", "the mission,", "and", "uh", "the people I met."],
 ]
 
 
