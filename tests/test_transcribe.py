@@ -149,6 +149,18 @@ def test_suspect_prompted_decodes():
     assert "nothing" in suspect({"text": "", "segments": []})
 
 
+def test_a_word_spanning_seconds_means_speech_was_skipped():
+    def timed(*spans: tuple[str, float, float]) -> dict:
+        words = [{"word": f" {w}", "start": a, "end": b, "probability": 0.9} for w, a, b in spans]
+        return {"text": " ".join(w for w, _, _ in spans),
+                "segments": [{"text": "", "avg_logprob": -0.3, "words": words}]}
+
+    drawn = timed(("And", 0.0, 0.7), ("so,", 0.7, 1.1), ("ask", 2.26, 3.88), ("not", 3.9, 4.5))
+    assert suspect(drawn) == ""  # Kennedy's 1.6 s "ask" is speech
+    skipped = timed(("fellow", 1.44, 1.8), ("American...", 1.8, 11.34), ("Got", 11.34, 11.58))
+    assert "'American...', spans 9.5 s" in suspect(skipped)
+
+
 def test_segments_that_only_echo_the_prompt_are_invented():
     assert echoes_prompt(" I was, like, thinking...", FILLER_PROMPT)
     assert not echoes_prompt(" Um.", FILLER_PROMPT)  # too short to tell: a real "um" is kept
