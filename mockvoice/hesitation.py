@@ -42,6 +42,9 @@ class HesitationOptions:
     below_speech_db: float = 28.0  # quieter than the speech level by more: crosstalk, noise
     above_floor_db: float = 12.0  # must stand out from the background this much
     min_level_dbfs: float = -60.0
+    # Fillers are said low in the speaker's range; a steady vowel pitched well above the
+    # speaker's typical pitch is an emphasised word (Kennedy's "ask": 269 Hz, 1.16x his).
+    max_pitch_ratio: float = 1.15
     stretch_factor: float = 2.0  # a word this many times its expected length ...
     stretch_extra_s: float = 0.50  # ... and at least this much longer is "stretched"
     # Inside a word a short steady vowel is too often the word's own, drawn out.
@@ -129,9 +132,12 @@ def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[floa
     said = {round(t, 3) for t in text_fillers}
     content = [w for w in words if w.start is None or round(w.start, 3) not in said]
     found: list[Hesitation] = []
+    highest = opts.max_pitch_ratio * typical_pitch(frames, opts)
     for start, end, kind, why, latest_end in _candidates(content, len(x) / SAMPLE_RATE, opts):
         for a, b, f0 in _steady_runs(frames, start, end, opts):
             if b > latest_end or (kind == "stretched" and b - a < opts.min_stretched_vowel_s):
+                continue
+            if f0 > highest:
                 continue
             length = b - a
             found.append(Hesitation(start=round(a, 2), length=round(length, 2), kind=kind,
@@ -154,6 +160,22 @@ def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[floa
     return found, located
 
 
+def _loud_enough(frames: Frames, opts: HesitationOptions) -> float:
+    """The level (dBFS) a frame needs: near the speech, above the background."""
+    return max(frames.speech_db - opts.below_speech_db, frames.floor_db + opts.above_floor_db,
+               opts.min_level_dbfs)
+
+
+def typical_pitch(frames: Frames, opts: HesitationOptions | None = None) -> float:
+    """The speaker's median pitch (Hz) over loud voiced frames; infinity with too few."""
+    opts = opts or HesitationOptions()
+    voiced = ((frames.level_db > _loud_enough(frames, opts))
+              & (frames.voicing >= opts.min_voicing) & (frames.f0 > 0))
+    if int(voiced.sum()) < 10:  # 0.1 s of voice: not enough to know the speaker by
+        return float("inf")
+    return float(np.median(frames.f0[voiced]))
+
+
 def _voice_in_gap(frames: Frames, content: Sequence[Word], t: float,
                   opts: HesitationOptions) -> float | None:
     """Where the first voice starts between the content words around a text filler at t.
@@ -169,8 +191,7 @@ def _voice_in_gap(frames: Frames, content: Sequence[Word], t: float,
     last = min(len(frames.level_db), int(round((end - WINDOW_S) / HOP_S)) + 1)
     if last - first < 2:
         return None
-    threshold = max(frames.speech_db - opts.below_speech_db, frames.floor_db + opts.above_floor_db,
-                    opts.min_level_dbfs)
+    threshold = _loud_enough(frames, opts)
     voiced = ((frames.level_db[first:last] > threshold)
               & (frames.voicing[first:last] >= opts.min_voicing))
     runs = [(a, b) for a, b in _true_runs(voiced, max_hole=2) if (b - a) * HOP_S >= 0.1]
@@ -242,8 +263,7 @@ def _steady_runs(frames: Frames, start: float, end: float,
     last = min(len(frames.level_db), int(round((end - WINDOW_S) / HOP_S)) + 1)
     if last - first < 2:
         return []
-    threshold = max(frames.speech_db - opts.below_speech_db, frames.floor_db + opts.above_floor_db,
-                    opts.min_level_dbfs)
+    threshold = _loud_enough(frames, opts)
     voiced = ((frames.level_db[first:last] > threshold)
               & (frames.voicing[first:last] >= opts.min_voicing))
     runs: list[tuple[float, float, float]] = []

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mockvoice.frames import measure
 from mockvoice.hesitation import (
     SAMPLE_RATE,
     Frames,
@@ -20,6 +21,7 @@ from mockvoice.hesitation import (
     locate_text_fillers,
     per_minute,
     syllables,
+    typical_pitch,
 )
 from mockvoice.results import Word
 
@@ -105,6 +107,18 @@ def test_all_silence_and_too_short_audio_give_nothing():
 def test_a_gliding_voice_in_a_gap_is_not_a_steady_vowel():
     x = recording(**speech_in_words(AROUND_A_GAP), word=(0.70, vowel(0.45, glide=0.8)))
     assert detect_hesitations(x, AROUND_A_GAP) == []
+
+
+def test_a_steady_vowel_pitched_far_above_the_speaker_is_emphasis_not_a_filler():
+    # The words glide 140-198 Hz (typical pitch about 166 Hz); fillers are said low.
+    x = recording(**speech_in_words(AROUND_A_GAP), shout=(0.70, vowel(0.45, 260)))
+    assert 150 < typical_pitch(measure(x)) < 185
+    assert detect_hesitations(x, AROUND_A_GAP) == []
+    (h,) = detect_hesitations(x, AROUND_A_GAP, options=HesitationOptions(max_pitch_ratio=2.0))
+    assert abs(h.start - 0.70) < 0.06 and "26" in h.evidence  # 260 Hz, give or take
+    low = recording(**speech_in_words(AROUND_A_GAP), um=(0.70, vowel(0.45, 180)))
+    assert len(detect_hesitations(low, AROUND_A_GAP)) == 1  # about the speaker's own pitch
+    assert typical_pitch(measure(np.zeros(SAMPLE_RATE, dtype=np.float32))) == float("inf")
 
 
 def test_a_short_gap_is_not_searched():
