@@ -4,8 +4,10 @@ Whisper drops many "um" and "uh": the sound is there, the text is not. Where
 it goes in the word timings tells us where to look:
 
 - a **gap** between two words (from ``min_gap_s``) that is not silent, or
-- a word **stretched** far beyond the length its syllables need: Whisper folds
-  a dropped filler's time into the next (sometimes the previous) word.
+- a word **stretched** beyond the length its syllables need: Whisper folds a
+  dropped filler's time into the next (sometimes the previous) word. There the
+  word's own voice must be heard beside the steady vowel: a word that is all
+  one steady vowel is the word drawn out, not a filler.
 
 A candidate counts only if it holds a **steady vowel**: a run of voiced frames
 (autocorrelation pitch in the human range) whose pitch and spectral shape hardly
@@ -45,10 +47,12 @@ class HesitationOptions:
     # Fillers are said low in the speaker's range; a steady vowel pitched well above the
     # speaker's typical pitch is an emphasised word (Kennedy's "ask": 269 Hz, 1.16x his).
     max_pitch_ratio: float = 1.15
-    stretch_factor: float = 2.0  # a word this many times its expected length ...
-    stretch_extra_s: float = 0.50  # ... and at least this much longer is "stretched"
+    stretch_factor: float = 1.3  # a word this many times its expected length ...
+    stretch_extra_s: float = 0.25  # ... and at least this much longer is "stretched"
     # Inside a word a short steady vowel is too often the word's own, drawn out.
     min_stretched_vowel_s: float = 0.30
+    # ... and the word's own voice must be heard in its span, before or after the vowel.
+    word_voice_s: float = 0.05
     merge_s: float = 0.20  # runs closer than this are one hesitation ("uh uh")
     # Whisper often times a text "um" late (or gives it no length): the steady vowel it
     # stands for is looked for this far before and after the word's start.
@@ -133,11 +137,14 @@ def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[floa
     content = [w for w in words if w.start is None or round(w.start, 3) not in said]
     found: list[Hesitation] = []
     highest = opts.max_pitch_ratio * typical_pitch(frames, opts)
-    for start, end, kind, why, latest_end in _candidates(content, len(x) / SAMPLE_RATE, opts):
+    for start, end, kind, why in _candidates(content, len(x) / SAMPLE_RATE, opts):
         for a, b, f0 in _steady_runs(frames, start, end, opts):
-            if b > latest_end or (kind == "stretched" and b - a < opts.min_stretched_vowel_s):
-                continue
             if f0 > highest:
+                continue
+            if kind == "stretched" and (
+                    b - a < opts.min_stretched_vowel_s
+                    or max(_voiced_s(frames, start, a, opts),
+                           _voiced_s(frames, b, end, opts)) < opts.word_voice_s):
                 continue
             length = b - a
             found.append(Hesitation(start=round(a, 2), length=round(length, 2), kind=kind,
@@ -158,6 +165,17 @@ def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[floa
         else:
             located.append(_voice_in_gap(frames, content, t, opts) or t)
     return found, located
+
+
+def _voiced_s(frames: Frames, start: float, end: float, opts: HesitationOptions) -> float:
+    """Seconds of loud voiced frames in [start, end]."""
+    first = max(0, int(round(start / HOP_S)))
+    last = min(len(frames.level_db), int(round((end - WINDOW_S) / HOP_S)) + 1)
+    if last <= first:
+        return 0.0
+    voiced = ((frames.level_db[first:last] > _loud_enough(frames, opts))
+              & (frames.voicing[first:last] >= opts.min_voicing))
+    return float(voiced.sum()) * HOP_S
 
 
 def _loud_enough(frames: Frames, opts: HesitationOptions) -> float:
@@ -223,11 +241,11 @@ def expected_length(word: str) -> float:
 
 
 def _candidates(words: Sequence[Word], duration: float,
-                opts: HesitationOptions) -> list[tuple[float, float, str, str, float]]:
-    """(start, end, kind, why, latest end of a finding) where a dropped filler may hide."""
+                opts: HesitationOptions) -> list[tuple[float, float, str, str]]:
+    """(start, end, kind, why) where a dropped filler may hide."""
     timed = sorted((w for w in words if w.start is not None and w.end is not None),
                    key=lambda w: w.start or 0.0)
-    spans: list[tuple[float, float, str, str, float]] = []
+    spans: list[tuple[float, float, str, str]] = []
     previous_end = 0.0
     previous = "the start"
     for w in timed:
@@ -238,21 +256,19 @@ def _candidates(words: Sequence[Word], duration: float,
             start, end = start - expected / 2, end + expected / 2
         if start - previous_end >= opts.min_gap_s:
             spans.append((previous_end, start, "gap",
-                          f"in a {start - previous_end:.1f} s gap after {previous}", start))
+                          f"in a {start - previous_end:.1f} s gap after {previous}"))
         length = end - start
         if hum(w.text):
             pass  # "Mm-hmm", "hmm": the word is itself a steady hum, however long
         elif length >= max(opts.stretch_factor * expected, expected + opts.stretch_extra_s):
-            why = f'inside "{w.text}" ({length:.1f} s, expected {expected:.1f} s)'
-            # Whisper folds a dropped filler into the start of the next word; the word's own
-            # sound is its last `expected` seconds. A steady vowel running into those is the
-            # word's own, drawn out before a comma: speech, not a filler.
-            spans.append((start, end, "stretched", why, end - expected))
+            # Whisper folds a dropped filler into the next word, or the end of the one before.
+            spans.append((start, end, "stretched",
+                          f'inside "{w.text}" ({length:.1f} s, expected {expected:.1f} s)'))
         previous_end = max(previous_end, end)
         previous = f'"{w.text}"'
     if duration - previous_end >= opts.min_gap_s:
         spans.append((previous_end, duration, "gap",
-                      f"in a {duration - previous_end:.1f} s gap after {previous}", duration))
+                      f"in a {duration - previous_end:.1f} s gap after {previous}"))
     return spans
 
 

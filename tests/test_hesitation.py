@@ -138,6 +138,28 @@ def test_a_filler_folded_into_a_stretched_word():
     assert 'inside "I"' in found[0].evidence
 
 
+def test_a_word_that_is_all_one_steady_vowel_is_the_word_drawn_out():
+    # "the" drawn out for 0.8 s: its steady vowel is its only voice. With the word's own
+    # voice heard beside it (the same vowel then "the"), the vowel is a folded filler.
+    words = [Word("so", 0.10, 0.40), Word("the", 0.50, 1.30), Word("end", 1.40, 1.70)]
+    drawn = recording(2.0, **speech_in_words([words[0], words[2]]), the=(0.52, vowel(0.75, 110)))
+    assert detect_hesitations(drawn, words) == []
+    folded = recording(2.0, **speech_in_words([words[0], words[2], Word("the", 1.12, 1.28)]),
+                       um=(0.52, vowel(0.5, 110)))
+    (h,) = detect_hesitations(folded, words)
+    assert h.kind == "stretched" and abs(h.start - 0.52) < 0.06, h
+
+
+def test_a_filler_folded_into_the_end_of_the_word_before():
+    # "a um" timed as one 0.7 s "a": the word's own voice first, then the steady vowel.
+    words = [Word("raises", 0.10, 0.45), Word("a", 0.50, 1.20), Word("point", 1.25, 1.55)]
+    sounds = speech_in_words([words[0], words[2], Word("a", 0.50, 0.62)])
+    x = recording(2.0, **sounds, um=(0.68, vowel(0.45, 110)))
+    (h,) = detect_hesitations(x, words)
+    assert h.kind == "stretched" and abs(h.start - 0.68) < 0.06, h
+    assert 'inside "a"' in h.evidence
+
+
 def test_a_long_hum_word_is_its_own_sound_not_a_hidden_filler():
     # The same sounds as above, but Whisper wrote the hum down: "Mm-hmm." is a steady
     # voice from end to end (seen on AMI speaker A: 2.6 s, found as an "um" inside it).
