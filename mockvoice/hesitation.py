@@ -174,22 +174,20 @@ def _voiced_s(frames: Frames, start: float, end: float, opts: HesitationOptions)
     last = min(len(frames.level_db), int(round((end - WINDOW_S) / HOP_S)) + 1)
     if last <= first:
         return 0.0
-    voiced = ((frames.level_db[first:last] > _loud_enough(frames, opts))
-              & (frames.voicing[first:last] >= opts.min_voicing))
-    return float(voiced.sum()) * HOP_S
+    return float(_voiced(frames, opts)[first:last].sum()) * HOP_S
 
 
-def _loud_enough(frames: Frames, opts: HesitationOptions) -> float:
-    """The level (dBFS) a frame needs: near the speech, above the background."""
-    return max(frames.speech_db - opts.below_speech_db, frames.floor_db + opts.above_floor_db,
+def _voiced(frames: Frames, opts: HesitationOptions) -> np.ndarray:
+    """Which frames are voiced and loud enough: near the speech, above the background."""
+    loud = max(frames.speech_db - opts.below_speech_db, frames.floor_db + opts.above_floor_db,
                opts.min_level_dbfs)
+    return (frames.level_db > loud) & (frames.voicing >= opts.min_voicing)
 
 
 def typical_pitch(frames: Frames, opts: HesitationOptions | None = None) -> float:
     """The speaker's median pitch (Hz) over loud voiced frames; infinity with too few."""
     opts = opts or HesitationOptions()
-    voiced = ((frames.level_db > _loud_enough(frames, opts))
-              & (frames.voicing >= opts.min_voicing) & (frames.f0 > 0))
+    voiced = _voiced(frames, opts) & (frames.f0 > 0)
     if int(voiced.sum()) < 10:  # 0.1 s of voice: not enough to know the speaker by
         return float("inf")
     return float(np.median(frames.f0[voiced]))
@@ -210,9 +208,7 @@ def _voice_in_gap(frames: Frames, content: Sequence[Word], t: float,
     last = min(len(frames.level_db), int(round((end - WINDOW_S) / HOP_S)) + 1)
     if last - first < 2:
         return None
-    threshold = _loud_enough(frames, opts)
-    voiced = ((frames.level_db[first:last] > threshold)
-              & (frames.voicing[first:last] >= opts.min_voicing))
+    voiced = _voiced(frames, opts)[first:last]
     runs = [(a, b) for a, b in _true_runs(voiced, max_hole=2) if (b - a) * HOP_S >= 0.1]
     return round((runs[0][0] + first) * HOP_S, 2) if runs else None
 
@@ -280,9 +276,7 @@ def _steady_runs(frames: Frames, start: float, end: float,
     last = min(len(frames.level_db), int(round((end - WINDOW_S) / HOP_S)) + 1)
     if last - first < 2:
         return []
-    threshold = _loud_enough(frames, opts)
-    voiced = ((frames.level_db[first:last] > threshold)
-              & (frames.voicing[first:last] >= opts.min_voicing))
+    voiced = _voiced(frames, opts)[first:last]
     runs: list[tuple[float, float, float]] = []
     for a, b in _true_runs(voiced, max_hole=2):
         a, b = a + first, b + first
