@@ -168,10 +168,15 @@ def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[floa
     return found, located
 
 
+def _frame_range(frames: Frames, start: float, end: float) -> tuple[int, int]:
+    """[first, last) indexes of the frames whose window lies in [start, end] seconds."""
+    return (max(0, int(round(start / HOP_S))),
+            min(len(frames.level_db), int(round((end - WINDOW_S) / HOP_S)) + 1))
+
+
 def _voiced_s(frames: Frames, start: float, end: float, opts: HesitationOptions) -> float:
     """Seconds of loud voiced frames in [start, end]."""
-    first = max(0, int(round(start / HOP_S)))
-    last = min(len(frames.level_db), int(round((end - WINDOW_S) / HOP_S)) + 1)
+    first, last = _frame_range(frames, start, end)
     if last <= first:
         return 0.0
     return float(_voiced(frames, opts)[first:last].sum()) * HOP_S
@@ -204,8 +209,7 @@ def _voice_in_gap(frames: Frames, content: Sequence[Word], t: float,
     start = max((float(w.end or 0.0) for w in timed if float(w.start or 0.0) <= t), default=0.0)
     end = min((float(w.start or 0.0) for w in timed if float(w.start or 0.0) > t),
               default=len(frames.level_db) * HOP_S)
-    first = max(0, int(round(start / HOP_S)))
-    last = min(len(frames.level_db), int(round((end - WINDOW_S) / HOP_S)) + 1)
+    first, last = _frame_range(frames, start, end)
     if last - first < 2:
         return None
     voiced = _voiced(frames, opts)[first:last]
@@ -272,8 +276,7 @@ def _candidates(words: Sequence[Word], duration: float,
 def _steady_runs(frames: Frames, start: float, end: float,
                  opts: HesitationOptions) -> list[tuple[float, float, float]]:
     """(start, end, pitch) of each steady vowel inside [start, end] seconds."""
-    first = max(0, int(round(start / HOP_S)))
-    last = min(len(frames.level_db), int(round((end - WINDOW_S) / HOP_S)) + 1)
+    first, last = _frame_range(frames, start, end)
     if last - first < 2:
         return []
     voiced = _voiced(frames, opts)[first:last]
