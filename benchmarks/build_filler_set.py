@@ -27,6 +27,11 @@ synthesized answers at a slower rate. --split fresh builds a third
 (benchmarks/out/fillers-fresh) the same way, away from both, with other answers.
 --split final builds a fourth (benchmarks/out/fillers-final), away from all three,
 with one more host (AMI speaker D's first turn), other answers at a slower rate.
+--split blind builds a fifth (benchmarks/out/fillers-blind), written down at the
+start of session 6 before anything of it was tried: away from all four, one more
+host (the four-speaker room mix under A's long turn), a fourth way of placing the
+"um" (6 dB quieter than the speech), and answers in another espeak-ng voice (a
+female variant, en-us+f3, rendered with the espeak-ng command).
 """
 
 from __future__ import annotations
@@ -122,6 +127,28 @@ FINAL_ANSWERS: list[list[str]] = [
     ["Uh", "I learned to write the plan down", "before", "um", "I start coding."],
     ["What drew me here is", "um", "the mission,", "and", "uh", "the people I met."],
 ]
+# A fifth, written down (2026-11-26) at the start of session 6, before anything in it was
+# tried, and scored once at its end: another seed, a room-mix host, a quieter "um", and
+# answers in a female espeak-ng voice.
+BLIND_SEED = 17
+BLIND_RATE = 160
+BLIND_VOICE = "en-us+f3"
+BLIND_ANSWERS: list[list[str]] = [
+    ["I think", "um", "my strongest skill is planning the work", "with the team."],
+    ["Uh", "the customer was unhappy,", "so I called them", "the same day."],
+    ["We reduced the support tickets", "uh", "by about thirty percent", "in one quarter."],
+    ["In my free time", "um", "I play the piano", "and", "uh", "I read a lot."],
+    ["I asked for this role because I want to work closer to the users."],  # no filler
+    ["My part was", "um", "the design of the database,", "and the tests."],
+    ["Um", "I would ask you", "how the team decides", "uh", "what to build next."],
+    ["When I disagree", "uh", "I say so early,", "then", "um", "I commit to the decision."],
+]
+
+
+def espeak(text: str, path: Path, voice: str, rate: int) -> None:
+    """Render with the espeak-ng command, for a voice the session's pyttsx3 engine never uses."""
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(path), text],
+                   check=True)
 
 
 def cut(samples: np.ndarray, start: float, end: float) -> np.ndarray:
@@ -169,9 +196,13 @@ def pauses(x: np.ndarray, min_s: float = 0.2) -> list[float]:
 
 
 def insert(host: np.ndarray, fillers: list[tuple[str, np.ndarray]], at: list[float],
-           pads: list[tuple[float, float]]) -> tuple[np.ndarray, list[dict[str, object]]]:
-    """Insert each filler at a time of the host, padded with silence; return audio, labels."""
-    level = speech_level(host)
+           pads: list[tuple[float, float]],
+           gain_db: float = 0.0) -> tuple[np.ndarray, list[dict[str, object]]]:
+    """Insert each filler at a time of the host, padded with silence; return audio, labels.
+
+    The filler is brought to the host's speech level, then ``gain_db`` from it.
+    """
+    level = speech_level(host) * 10 ** (gain_db / 20)
     pieces, labels, cursor, offset = [], [], 0, 0.0
     for (text, sound), t, (before, after) in sorted(zip(fillers, at, pads, strict=True),
                                                     key=lambda item: item[1]):
@@ -251,12 +282,12 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
         avoid = used(drawn)
         rng = np.random.default_rng(HELDOUT_SEED)
         drawn = draw(hosts, len(variants), rng, avoid)
-        if split in ("fresh", "final"):
+        if split in ("fresh", "final", "blind"):
             for name, times in used(drawn).items():
                 avoid.setdefault(name, set()).update(times)
             rng = np.random.default_rng(FRESH_SEED)
             drawn = draw(hosts, len(variants), rng, avoid)
-        if split == "final":
+        if split in ("final", "blind"):
             for name, times in used(drawn).items():
                 avoid.setdefault(name, set()).update(times)
             # D's first turn ("And symbols that you don't necessarily understand ..."),
@@ -264,22 +295,36 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
             hosts["ami-d-early"] = cut(tracks["source3"], 0.0, 5.3)
             rng = np.random.default_rng(FINAL_SEED)
             drawn = draw(hosts, len(variants), rng, avoid)
+        if split == "blind":
+            for name, times in used(drawn).items():
+                avoid.setdefault(name, set()).update(times)
+            # The four-speaker room mix under A's long turn (44.4-60 s: no filler marked).
+            hosts["mix-a"] = cut(load_audio(AMI / "mixture.wav"), 44.4, 60.0)
+            variants.append(("quiet", (0.2, 0.1)))
+            rng = np.random.default_rng(BLIND_SEED)
+            drawn = draw(hosts, len(variants), rng, avoid)
     for host_name, host in hosts.items():
         for (variant, pad), at in zip(variants, drawn[host_name], strict=True):
             if not at:  # no pause left to use: it would only be the host again
                 continue
             fillers = [um1, um2][: len(at)] if variant != "tight" else [um2, um1][: len(at)]
-            audio, labels = insert(host, fillers, at, [pad] * len(at))
+            gain = -6.0 if variant == "quiet" else 0.0
+            audio, labels = insert(host, fillers, at, [pad] * len(at), gain)
             clips[f"{host_name}+um-{variant}"] = (audio, labels,
                                                   f"real um inserted into {host_name}")
 
     answers, rate = {"tuned": (SYNTH_ANSWERS, None), "heldout": (HELDOUT_ANSWERS, HELDOUT_RATE),
                      "fresh": (FRESH_ANSWERS, FRESH_RATE),
-                     "final": (FINAL_ANSWERS, FINAL_RATE)}[split]
+                     "final": (FINAL_ANSWERS, FINAL_RATE),
+                     "blind": (BLIND_ANSWERS, BLIND_RATE)}[split]
     with tempfile.TemporaryDirectory() as tmp:
         items = [(text, Path(tmp) / f"s{i}-{j}.wav")
                  for i, answer in enumerate(answers) for j, text in enumerate(answer)]
-        synthesize(items, rate=rate)
+        if split == "blind":
+            for text, path in items:
+                espeak(text, path, BLIND_VOICE, BLIND_RATE)
+        else:
+            synthesize(items, rate=rate)
         sounds = {path.name: trim(load_audio(path)) for _, path in items}
     for i, answer in enumerate(answers):
         pieces, labels, t = [silence(0.3)], [], 0.3
@@ -329,12 +374,12 @@ def write_test_clips(clips: Clips, folder: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None,
-                        help="default benchmarks/out/fillers, fillers-heldout, -fresh, -final")
+                        help="default benchmarks/out/fillers, fillers-heldout, -fresh, -final, -blind")
     parser.add_argument("--tests", type=Path, default=None,
                         help="also write the test clips here (tests/data/fillers)")
-    parser.add_argument("--split", choices=["tuned", "heldout", "fresh", "final"],
+    parser.add_argument("--split", choices=["tuned", "heldout", "fresh", "final", "blind"],
                         default="tuned",
-                        help="which set: the one tuned on, or one of the three held out")
+                        help="which set: the one tuned on, or one of the four held out")
     args = parser.parse_args()
     name = "fillers" if args.split == "tuned" else f"fillers-{args.split}"
     out = args.out or ROOT / "benchmarks/out" / name
