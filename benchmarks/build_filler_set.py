@@ -374,7 +374,8 @@ def write_test_clips(clips: Clips, folder: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None,
-                        help="default benchmarks/out/fillers, fillers-heldout, -fresh, -final, -blind")
+                        help="default benchmarks/out/fillers, fillers-heldout, -fresh, -final, "
+                             "-blind")
     parser.add_argument("--tests", type=Path, default=None,
                         help="also write the test clips here (tests/data/fillers)")
     parser.add_argument("--split", choices=["tuned", "heldout", "fresh", "final", "blind"],

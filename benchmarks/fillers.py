@@ -47,6 +47,7 @@ from mockvoice.tokens import tokenise  # noqa: E402
 from mockvoice.transcribe import FILLER_PROMPT, WhisperTranscriber, load_audio  # noqa: E402
 
 HIT_WINDOW_S = 0.3
+VERBOSE = False
 Span = tuple[float, float]
 
 
@@ -142,6 +143,17 @@ class TimedCheck:
             self.calls += 1
             self.seconds += time.perf_counter() - begun
 
+    def dropped_words(self, samples: np.ndarray, words: Sequence[Word], start: float,
+                      end: float) -> list[str]:
+        begun = time.perf_counter()
+        try:
+            heard = self.check.dropped_words(samples, words, start, end)
+            if heard and VERBOSE:
+                print(f"    {start:.2f}: Whisper hears {heard}")
+            return heard
+        finally:
+            self.seconds += time.perf_counter() - begun
+
 
 def part(name: str) -> str:
     if name.startswith("synth"):
@@ -154,6 +166,8 @@ def main() -> None:
     parser.add_argument("--set", type=Path, default=ROOT / "benchmarks/out/fillers")
     parser.add_argument("-v", "--verbose", action="store_true", help="every clip's findings")
     args = parser.parse_args()
+    global VERBOSE
+    VERBOSE = args.verbose
     index = json.loads((args.set / "labels.json").read_text())
     texts = transcripts(args.set, list(index))
     # method: (transcript, audio checks, Whisper's second opinion on them)

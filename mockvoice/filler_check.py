@@ -4,17 +4,26 @@ mockvoice.hesitation finds *where* a filler may hide from the signal alone. This
 module lets the loaded Whisper model give a second opinion: it crops the audio
 around a finding (with ``context_s`` of audio and words on each side) and
 compares how likely the model finds the words it wrote there with and without
-an "um"/"uh" put in at the finding's place. Nothing is decoded freely, so it
-cannot invent text; it costs one encoder pass a finding.
+an "um"/"uh" put in at the finding's place. The odds decode nothing freely, so
+they cannot invent text; they cost one encoder pass a finding.
 
 Whisper rarely writes fillers, so even a real dropped "um" scores below zero;
 a word drawn out before a comma ("the", "phone,") scores far lower. The
-threshold lives in ``HesitationOptions.min_odds``. torch and whisper are
+threshold lives in ``HesitationOptions.min_odds``.
+
+A finding can also be real words the transcript dropped: B's restart "When
+they're..." at the start of an answer, drawn out like an "um". So the crop is
+also decoded afresh (``dropped_words``); words the decode puts just where the
+finding is, which the transcript lacks there, mean the finding is speech, not
+a filler. That one decode may write what it likes, but it only ever removes a
+finding (it costs about as much as the odds again). torch and whisper are
 imported lazily: this module is only used once a model is loaded.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +34,10 @@ from mockvoice.results import Word
 SAMPLE_RATE = 16_000
 CONTEXT_S = 1.5
 FILLERS = ("um", "uh")  # each tried with and without a comma; the likeliest counts
+# What Whisper writes where it hears a hesitation: fillers, and the words it spells a
+# dropped "um" as ("and", "I'm", "am"). Hearing one of these is no sign of a dropped word.
+HESITANT_SPELLINGS = frozenset({"um", "uh", "erm", "er", "ah", "hmm", "mm", "m", "and", "i'm",
+                                "am", "i", "a"})
 
 
 class WhisperFillerCheck:
@@ -53,7 +66,7 @@ class WhisperFillerCheck:
     def odds(self, samples: np.ndarray, words: Sequence[Word], start: float,
              end: float) -> float:
         """log P(words with an "um" at [start, end]) - log P(words as written), in a crop."""
-        crop, before, after = self._crop(samples, words, start, end)
+        crop, before, after, _ = self._crop(samples, words, start, end)
         plain = [*before, *after]
         variants = [plain]
         for filler in FILLERS:
@@ -62,9 +75,29 @@ class WhisperFillerCheck:
         scores = self._log_probs(crop, [" ".join(v) for v in variants])
         return max(scores[1:]) - scores[0]
 
+    def dropped_words(self, samples: np.ndarray, words: Sequence[Word], start: float,
+                      end: float) -> list[str]:
+        """Words Whisper hears at the finding when it decodes the crop afresh, that the
+        transcript lacks: a dropped real word (a restart, "when they're"), not a filler.
+
+        The crop is decoded greedily under the transcriber's prompt, and its words are
+        aligned with the transcript's words in the crop. Words only the decode has, put
+        in just where the finding falls (between the words before and after it, the place
+        ``odds`` tries the "um"), count, unless they spell a hesitation. Their order, not
+        their times, says where: Whisper's word times on a short crop drift by a second.
+        """
+        import whisper
+
+        crop, before, after, _ = self._crop(samples, words, start, end)
+        result = whisper.transcribe(self.model, crop, temperature=0.0, fp16=False,
+                                    condition_on_previous_text=False,
+                                    initial_prompt=self.prompt)
+        return inserted_at(before, after, str(result["text"]).split())
+
     def _crop(self, samples: np.ndarray, words: Sequence[Word], start: float,
-              end: float) -> tuple[np.ndarray, list[str], list[str]]:
-        """The audio around [start, end], widened to whole words; the words before and after."""
+              end: float) -> tuple[np.ndarray, list[str], list[str], float]:
+        """The audio around [start, end], widened to whole words; the words before and after;
+        the crop's start."""
         duration = len(samples) / SAMPLE_RATE
         lo, hi = max(0.0, start - self.context_s), min(duration, end + self.context_s)
         inside = [w for w in words if w.start is not None and w.end is not None
@@ -77,7 +110,7 @@ class WhisperFillerCheck:
         count = sum(1 for w in inside if (float(w.start or 0) + float(w.end or 0)) / 2 < middle)
         texts = [w.text for w in inside]
         crop = samples[int(lo * SAMPLE_RATE):int(hi * SAMPLE_RATE)]
-        return crop, texts[:count], texts[count:]
+        return crop, texts[:count], texts[count:], lo
 
     def _log_probs(self, crop: np.ndarray, texts: list[str]) -> list[float]:
         """Whisper's log-probability of each text (and its end) for the crop, in one batch."""
@@ -103,3 +136,18 @@ class WhisperFillerCheck:
             at = torch.arange(len(prefix) - 1, len(prefix) - 1 + len(target))
             scores.append(float(logp[i, at, torch.tensor(target)].sum()))
         return scores
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[^a-z']", "", text.lower()).strip("'")
+
+
+def inserted_at(before: Sequence[str], after: Sequence[str], heard: Sequence[str]) -> list[str]:
+    """The words of ``heard`` that fall between ``before`` and ``after`` and are not in the
+    written words ``[*before, *after]``, leaving out spellings of a hesitation."""
+    heard = [w for w in heard if _plain(w)]
+    written = [_plain(t) for t in [*before, *after]]
+    matcher = difflib.SequenceMatcher(a=written, b=[_plain(w) for w in heard], autojunk=False)
+    return [heard[j] for tag, i1, _, j1, j2 in matcher.get_opcodes()
+            if tag == "insert" and i1 == len(before) for j in range(j1, j2)
+            if _plain(heard[j]) not in HESITANT_SPELLINGS]

@@ -72,6 +72,10 @@ class FillerCheck(Protocol):
              end: float) -> float:
         """log P(the words with an "um" at [start, end]) - log P(the words as written)."""
 
+    def dropped_words(self, samples: np.ndarray, words: Sequence[Word], start: float,
+                      end: float) -> list[str]:
+        """Real words the model hears at [start, end] that ``words`` lack there."""
+
 def detect_hesitations(
     samples: np.ndarray,
     words: Sequence[Word],
@@ -88,7 +92,8 @@ def detect_hesitations(
     text (their words' starts). The steady vowel each one stands for is not
     reported again: the text wins. Words without times are ignored; with no
     timed words the whole recording is one gap. With a ``check``, a finding
-    the model scores below ``options.min_odds`` is dropped. ``frames`` are
+    the model scores below ``options.min_odds`` is dropped, and so is one where
+    it hears a real word the transcript left out (a restart, not a filler). ``frames`` are
     ``measure(samples)`` if already made (by a :class:`~mockvoice.frames.FrameMeter`).
     """
     opts = options or HesitationOptions()
@@ -98,7 +103,8 @@ def detect_hesitations(
     kept = []
     for h in found:
         odds = check.odds(samples, words, h.start, h.start + h.length)
-        if odds >= opts.min_odds:
+        if odds >= opts.min_odds and not check.dropped_words(samples, words, h.start,
+                                                             h.start + h.length):
             kept.append(Hesitation(h.start, h.length, h.kind,
                                    f"{h.evidence}; Whisper odds {odds:+.1f}"))
     return kept

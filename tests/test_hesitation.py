@@ -239,6 +239,9 @@ class FakeCheck:
         self.asked.append((start, end))
         return self.value
 
+    def dropped_words(self, samples, words, start, end):
+        return []
+
 
 def test_a_finding_the_check_scores_low_is_dropped():
     x = recording(**speech_in_words(AROUND_A_GAP), um=(0.70, vowel(0.45)))
@@ -347,6 +350,46 @@ def test_whisper_prefers_an_um_where_one_was_dropped_not_in_a_drawn_out_word(whi
     um = check.odds(samples, words, label["start"], label["end"])
     drawn_out = check.odds(samples, words, theyre.start, theyre.start + 0.26)
     assert um > HesitationOptions().min_odds > drawn_out, (um, drawn_out, words)
+
+
+def test_words_heard_only_where_the_finding_is_count_as_dropped():
+    from mockvoice.filler_check import inserted_at
+
+    # B's restart: the transcript has "when you've got", the fresh decode of the crop
+    # "When they're... When you've got the" with the finding before "when".
+    heard = "When they're... When you've got the...".split()
+    assert inserted_at([], ["when", "you've", "got"], heard) == ["When", "they're..."]
+    # Words the decode adds elsewhere in the crop ("the..." at its end) do not count.
+    assert inserted_at(["when", "they're"], ["when", "you've", "got"], heard) == []
+    # What Whisper writes for a hesitation is no dropped word: "and", "I'm", "um", "erm".
+    assert inserted_at(["the", "user."], ["maybe", "have"],
+                       "the user, and, um, erm, I'm maybe have".split()) == []
+    assert inserted_at(["the", "user."], ["maybe", "have"],
+                       "the user. Right, maybe have".split()) == ["Right,"]
+    # A word heard differently is not a word put in.
+    assert inserted_at(["coach", "on"], ["Saturday."], "coach on Saturday's.".split()) == []
+
+
+@pytest.mark.slow
+def test_a_restart_the_transcript_dropped_is_not_taken_for_an_um(whisper):
+    """B's "When they're..." (the "they're" drawn out) at the start of an answer: in a
+    longer answer Whisper tiny.en drops those two words (benchmarks/fillers.py's sets, B
+    from 6.1 s), and the signal alone takes the drawn-out voice for an "um"."""
+    from mockvoice.filler_check import WhisperFillerCheck
+    from mockvoice.transcribe import load_audio
+
+    samples = load_audio(FILLERS / "ami-b-um.flac")[int(1.8 * 16000):]
+    words = whisper.transcribe(samples).words
+    assert [w.text.lower()[:4] for w in words[:3]] == ["when", "they", "when"], words
+    dropped = words[2:]  # as in the longer answer: "When you've got the main ..."
+    (h,) = detect_hesitations(samples, dropped)
+    assert h.start < 2.0 and h.kind == "gap", h
+    check = WhisperFillerCheck.for_transcriber(whisper)
+    heard = check.dropped_words(samples, dropped, h.start, h.start + h.length)
+    assert [w.lower()[:4] for w in heard] == ["when", "they"], heard
+    assert check.odds(samples, dropped, h.start, h.start + h.length) > (
+        HesitationOptions().min_odds)  # the odds alone would have kept it
+    assert detect_hesitations(samples, dropped, check=check) == []
 
 
 def test_report_carries_hesitations_beside_fillers_and_round_trips():
