@@ -35,7 +35,8 @@ SAMPLE_RATE = 16_000
 CONTEXT_S = 1.5
 FILLERS = ("um", "uh")  # each tried with and without a comma; the likeliest counts
 # What Whisper writes where it hears a hesitation: fillers, and the words it spells a
-# dropped "um" as ("and", "I'm", "am"). Hearing one of these is no sign of a dropped word.
+# dropped "um" or "uh" as ("and", "I'm", "I am", "a"). Hearing one of these is no sign of
+# a dropped word.
 HESITANT_SPELLINGS = frozenset({"um", "uh", "erm", "er", "ah", "hmm", "mm", "m", "and", "i'm",
                                 "am", "i", "a"})
 
@@ -66,7 +67,7 @@ class WhisperFillerCheck:
     def odds(self, samples: np.ndarray, words: Sequence[Word], start: float,
              end: float) -> float:
         """log P(words with an "um" at [start, end]) - log P(words as written), in a crop."""
-        crop, before, after, _ = self._crop(samples, words, start, end)
+        crop, before, after = self._crop(samples, words, start, end)
         plain = [*before, *after]
         variants = [plain]
         for filler in FILLERS:
@@ -88,16 +89,15 @@ class WhisperFillerCheck:
         """
         import whisper
 
-        crop, before, after, _ = self._crop(samples, words, start, end)
+        crop, before, after = self._crop(samples, words, start, end)
         result = whisper.transcribe(self.model, crop, temperature=0.0, fp16=False,
                                     condition_on_previous_text=False,
                                     initial_prompt=self.prompt)
         return inserted_at(before, after, str(result["text"]).split())
 
     def _crop(self, samples: np.ndarray, words: Sequence[Word], start: float,
-              end: float) -> tuple[np.ndarray, list[str], list[str], float]:
-        """The audio around [start, end], widened to whole words; the words before and after;
-        the crop's start."""
+              end: float) -> tuple[np.ndarray, list[str], list[str]]:
+        """The audio around [start, end], widened to whole words; the words before and after."""
         duration = len(samples) / SAMPLE_RATE
         lo, hi = max(0.0, start - self.context_s), min(duration, end + self.context_s)
         inside = [w for w in words if w.start is not None and w.end is not None
@@ -110,7 +110,7 @@ class WhisperFillerCheck:
         count = sum(1 for w in inside if (float(w.start or 0) + float(w.end or 0)) / 2 < middle)
         texts = [w.text for w in inside]
         crop = samples[int(lo * SAMPLE_RATE):int(hi * SAMPLE_RATE)]
-        return crop, texts[:count], texts[count:], lo
+        return crop, texts[:count], texts[count:]
 
     def _log_probs(self, crop: np.ndarray, texts: list[str]) -> list[float]:
         """Whisper's log-probability of each text (and its end) for the crop, in one batch."""

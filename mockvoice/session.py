@@ -214,7 +214,7 @@ def _add_hesitations(report: AnswerReport, samples: np.ndarray, transcript: Tran
     """The "um"s Whisper left out, heard in the answer's audio (mockvoice.hesitation).
 
     From the signal and the text only: Whisper's second opinion on each finding
-    (mockvoice.filler_check, used by `mockvoice analyze`) costs about 1.5 s a finding,
+    (mockvoice.filler_check, used by `mockvoice analyze`) costs about 1.6 s a finding,
     which the report would keep the person waiting for. An extra the report can do
     without: a failure is logged, never fatal.
     """
