@@ -366,10 +366,15 @@ def words_of(t: Transcript) -> str:
 
 
 def matched_words(a: Transcript, b: Transcript) -> list[tuple[Word, Word]]:
-    """Pairs of the same word, in order, in two transcripts."""
+    """Pairs of the same word, in order, in two transcripts.
+
+    Only runs of two or more words that agree count: a lone short word ("a") matched
+    between two stretches the transcripts heard differently may be another "a".
+    """
     norm = [[re.sub(r"[^a-z0-9']", "", w.text.lower()) for w in t.words] for t in (a, b)]
     blocks = difflib.SequenceMatcher(None, *norm, autojunk=False).get_matching_blocks()
-    return [(a.words[m.a + k], b.words[m.b + k]) for m in blocks for k in range(m.size)]
+    return [(a.words[m.a + k], b.words[m.b + k]) for m in blocks if m.size >= 2
+            for k in range(m.size)]
 
 
 @pytest.mark.slow
