@@ -47,7 +47,6 @@ from mockvoice.tokens import tokenise  # noqa: E402
 from mockvoice.transcribe import FILLER_PROMPT, WhisperTranscriber, load_audio  # noqa: E402
 
 HIT_WINDOW_S = 0.3
-VERBOSE = False
 Span = tuple[float, float]
 
 
@@ -131,8 +130,9 @@ def transcripts(folder: Path, names: list[str]) -> dict[tuple[str, str], Transcr
 class TimedCheck:
     """A FillerCheck that counts its calls and their time."""
 
-    def __init__(self, check: WhisperFillerCheck) -> None:
+    def __init__(self, check: WhisperFillerCheck, verbose: bool = False) -> None:
         self.check, self.calls, self.seconds = check, 0, 0.0
+        self.verbose = verbose  # print the words it hears where a finding is dropped
 
     def odds(self, samples: np.ndarray, words: Sequence[Word], start: float,
              end: float) -> float:
@@ -148,7 +148,7 @@ class TimedCheck:
         begun = time.perf_counter()
         try:
             heard = self.check.dropped_words(samples, words, start, end)
-            if heard and VERBOSE:
+            if heard and self.verbose:
                 print(f"    {start:.2f}: Whisper hears {heard}")
             return heard
         finally:
@@ -166,8 +166,6 @@ def main() -> None:
     parser.add_argument("--set", type=Path, default=ROOT / "benchmarks/out/fillers")
     parser.add_argument("-v", "--verbose", action="store_true", help="every clip's findings")
     args = parser.parse_args()
-    global VERBOSE
-    VERBOSE = args.verbose
     index = json.loads((args.set / "labels.json").read_text())
     texts = transcripts(args.set, list(index))
     # method: (transcript, audio checks, Whisper's second opinion on them)
@@ -177,7 +175,7 @@ def main() -> None:
                "text, filler prompt + audio": ("prompt", True, False),
                "prompt + audio + Whisper check": ("prompt", True, True)}
     check = TimedCheck(WhisperFillerCheck(WhisperTranscriber("tiny.en").whisper_model(),
-                                          prompt=FILLER_PROMPT))
+                                          prompt=FILLER_PROMPT), args.verbose)
     totals = {m: Score() for m in methods}
     parts: dict[tuple[str, str], Score] = {}
     on_jfk: dict[str, int] = {}
