@@ -32,6 +32,9 @@ start of session 6 before anything of it was tried: away from all four, one more
 host (the four-speaker room mix under A's long turn), a fourth way of placing the
 "um" (6 dB quieter than the speech), and answers in another espeak-ng voice (a
 female variant, en-us+f3, rendered with the espeak-ng command).
+--split sealed builds a sixth (benchmarks/out/fillers-sealed), written down at the
+start of session 7 the same way: away from all five, two more hosts (the room mix
+under B's and under D's turns) and answers in a Scottish espeak-ng voice.
 """
 
 from __future__ import annotations
@@ -224,7 +227,22 @@ def save_flac(samples: np.ndarray, path: Path) -> None:
     subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "s16le",
                     "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "-", "-sample_fmt", "s16",
                     str(path)], input=pcm, check=True)
-
+# A sixth, written down (2026-11-26) at the start of session 7, before anything in it was
+# tried, and scored once at its end: another seed, the room mix under B's and D's turns,
+# and answers in a Scottish espeak-ng voice at 145 words a minute.
+SEALED_SEED = 23
+SEALED_RATE = 145
+SEALED_VOICE = "en-gb-scotland"
+SEALED_ANSWERS: list[list[str]] = [
+    ["The hardest part of that launch was", "um", "getting legal to agree."],
+    ["Uh", "I found out the tests were flaky,", "so I fixed the worst three."],
+    ["I want a role where", "uh", "I can own a feature", "from start to finish."],
+    ["At my last job I", "um", "cut our cloud bill", "by about a quarter."],
+    ["I keep in touch with my team by writing a short update every Friday."],  # no filler
+    ["My mentor taught me to", "uh", "ask why twice,", "and", "um", "listen more."],
+    ["Um", "what does a good first year", "look like in this team?"],
+    ["I run on weekends", "and", "uh", "I build small robots", "with my kids."],
+]
 
 Clips = dict[str, tuple[np.ndarray, list[dict[str, object]], str]]
 
@@ -282,12 +300,12 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
         avoid = used(drawn)
         rng = np.random.default_rng(HELDOUT_SEED)
         drawn = draw(hosts, len(variants), rng, avoid)
-        if split in ("fresh", "final", "blind"):
+        if split in ("fresh", "final", "blind", "sealed"):
             for name, times in used(drawn).items():
                 avoid.setdefault(name, set()).update(times)
             rng = np.random.default_rng(FRESH_SEED)
             drawn = draw(hosts, len(variants), rng, avoid)
-        if split in ("final", "blind"):
+        if split in ("final", "blind", "sealed"):
             for name, times in used(drawn).items():
                 avoid.setdefault(name, set()).update(times)
             # D's first turn ("And symbols that you don't necessarily understand ..."),
@@ -295,13 +313,22 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
             hosts["ami-d-early"] = cut(tracks["source3"], 0.0, 5.3)
             rng = np.random.default_rng(FINAL_SEED)
             drawn = draw(hosts, len(variants), rng, avoid)
-        if split == "blind":
+        if split in ("blind", "sealed"):
             for name, times in used(drawn).items():
                 avoid.setdefault(name, set()).update(times)
             # The four-speaker room mix under A's long turn (44.4-60 s: no filler marked).
             hosts["mix-a"] = cut(load_audio(AMI / "mixture.wav"), 44.4, 60.0)
             variants.append(("quiet", (0.2, 0.1)))
             rng = np.random.default_rng(BLIND_SEED)
+            drawn = draw(hosts, len(variants), rng, avoid)
+        if split == "sealed":
+            for name, times in used(drawn).items():
+                avoid.setdefault(name, set()).update(times)
+            mix = load_audio(AMI / "mixture.wav")
+            # The room mix under B's turn and under D's (hosts no other set used).
+            hosts["mix-b"] = cut(mix, 6.1, 28.9)
+            hosts["mix-d"] = cut(mix, 29.6, 44.6)
+            rng = np.random.default_rng(SEALED_SEED)
             drawn = draw(hosts, len(variants), rng, avoid)
     for host_name, host in hosts.items():
         for (variant, pad), at in zip(variants, drawn[host_name], strict=True):
@@ -316,13 +343,15 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
     answers, rate = {"tuned": (SYNTH_ANSWERS, None), "heldout": (HELDOUT_ANSWERS, HELDOUT_RATE),
                      "fresh": (FRESH_ANSWERS, FRESH_RATE),
                      "final": (FINAL_ANSWERS, FINAL_RATE),
-                     "blind": (BLIND_ANSWERS, BLIND_RATE)}[split]
+                     "blind": (BLIND_ANSWERS, BLIND_RATE),
+                     "sealed": (SEALED_ANSWERS, SEALED_RATE)}[split]
     with tempfile.TemporaryDirectory() as tmp:
         items = [(text, Path(tmp) / f"s{i}-{j}.wav")
                  for i, answer in enumerate(answers) for j, text in enumerate(answer)]
-        if split == "blind":
+        if split in ("blind", "sealed"):
+            voice = BLIND_VOICE if split == "blind" else SEALED_VOICE
             for text, path in items:
-                espeak(text, path, BLIND_VOICE, BLIND_RATE)
+                espeak(text, path, voice, rate or 160)
         else:
             synthesize(items, rate=rate)
         sounds = {path.name: trim(load_audio(path)) for _, path in items}
@@ -375,12 +404,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None,
                         help="default benchmarks/out/fillers, fillers-heldout, -fresh, -final, "
-                             "-blind")
+                             "-blind, -sealed")
     parser.add_argument("--tests", type=Path, default=None,
                         help="also write the test clips here (tests/data/fillers)")
-    parser.add_argument("--split", choices=["tuned", "heldout", "fresh", "final", "blind"],
+    parser.add_argument("--split", choices=["tuned", "heldout", "fresh", "final", "blind",
+                                                    "sealed"],
                         default="tuned",
-                        help="which set: the one tuned on, or one of the four held out")
+                        help="which set: the one tuned on, or one of the five held out")
     args = parser.parse_args()
     name = "fillers" if args.split == "tuned" else f"fillers-{args.split}"
     out = args.out or ROOT / "benchmarks/out" / name
