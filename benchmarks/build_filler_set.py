@@ -378,26 +378,39 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
                        "origin": origin, "fillers": labels}
     (out / "labels.json").write_text(json.dumps(index, indent=1) + "\n")
     if tests is not None:
-        write_test_clips(clips, tests)
+        write_test_clips(clips, tests, split)
     return index
 
 
-def write_test_clips(clips: Clips, folder: Path) -> None:
-    """Short trimmed clips for tests/data/fillers/: an inserted real um, the real AMI um."""
+def write_test_clips(clips: Clips, folder: Path, split: str) -> None:
+    """Short trimmed clips for tests/data/fillers/ (labels.json there gains their labels)."""
     folder.mkdir(parents=True, exist_ok=True)
     wanted = {
-        # jfk with B's real um in a pause, first 8 s.
-        "jfk-um.flac": ("jfk+um-padded", 0.0, 8.0),
-        # B's own "Yeah. Um. When they're, when you've got ..." as spoken.
-        "ami-b-um.flac": ("ami-b-turn", 0.0, 6.0),
-    }
-    labels: dict[str, object] = {}
+        "tuned": {
+            # jfk with B's real um in a pause, first 8 s.
+            "jfk-um.flac": ("jfk+um-padded", 0.0, 8.0),
+            # B's own "Yeah. Um. When they're, when you've got ..." as spoken.
+            "ami-b-um.flac": ("ami-b-turn", 0.0, 6.0),
+        },
+        "heldout": {
+            # D's "It's got a menu display [um]": Whisper stretches "display." over the um.
+            "ami-d-um-after.flac": ("ami-d+um-after", 6.0, 12.0),
+        },
+        "fresh": {
+            # D's "into the... design" ("the" drawn out for a second), then B's um inserted.
+            "ami-d-the.flac": ("ami-d+um-tight", 8.0, 14.0),
+        },
+    }.get(split, {})
+    index = folder / "labels.json"
+    labels: dict[str, object] = json.loads(index.read_text()) if index.exists() else {}
     for file, (clip, t0, t1) in wanted.items():
         audio, fillers, origin = clips[clip]
         save_flac(cut(audio, t0, t1), folder / file)
-        inside = [f for f in fillers if t0 <= float(f["start"]) < t1]  # type: ignore[arg-type]
+        inside = [{**f, "start": round(float(f["start"]) - t0, 3),  # type: ignore[arg-type]
+                   "end": round(float(f["end"]) - t0, 3)}  # type: ignore[arg-type]
+                  for f in fillers if t0 <= float(f["start"]) < t1]  # type: ignore[arg-type]
         labels[file] = {"origin": f"{origin}, {t0}-{t1} s", "fillers": inside}
-    (folder / "labels.json").write_text(json.dumps(labels, indent=1) + "\n")
+    index.write_text(json.dumps(labels, indent=1) + "\n")
 
 
 def main() -> None:

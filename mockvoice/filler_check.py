@@ -66,13 +66,18 @@ class WhisperFillerCheck:
 
     def odds(self, samples: np.ndarray, words: Sequence[Word], start: float,
              end: float) -> float:
-        """log P(words with an "um" at [start, end]) - log P(words as written), in a crop."""
-        crop, before, after = self._crop(samples, words, start, end)
-        plain = [*before, *after]
-        variants = [plain]
-        for filler in FILLERS:
-            said = filler.capitalize() if not before or before[-1][-1:] in ".?!" else filler
-            variants += [[*before, said + tail, *after] for tail in ("", ",")]
+        """log P(words with an "um" at [start, end]) - log P(words as written), in a crop.
+
+        Where the finding overlaps a word (Whisper stretched it over the "um"), the "um"
+        may belong on either side of it: each place is tried and the likeliest counts.
+        """
+        crop, texts, places = self._crop(samples, words, start, end)
+        variants = [texts]
+        for at in places:
+            before, after = texts[:at], texts[at:]
+            for filler in FILLERS:
+                said = filler.capitalize() if not before or before[-1][-1:] in ".?!" else filler
+                variants += [[*before, said + tail, *after] for tail in ("", ",")]
         scores = self._log_probs(crop, [" ".join(v) for v in variants])
         return max(scores[1:]) - scores[0]
 
@@ -89,15 +94,17 @@ class WhisperFillerCheck:
         """
         import whisper
 
-        crop, before, after = self._crop(samples, words, start, end)
+        crop, texts, places = self._crop(samples, words, start, end)
         result = whisper.transcribe(self.model, crop, temperature=0.0, fp16=False,
                                     condition_on_previous_text=False,
                                     initial_prompt=self.prompt)
-        return inserted_at(before, after, str(result["text"]).split())
+        at = places[0]  # the place by the words' middles (see _crop)
+        return inserted_at(texts[:at], texts[at:], str(result["text"]).split())
 
     def _crop(self, samples: np.ndarray, words: Sequence[Word], start: float,
-              end: float) -> tuple[np.ndarray, list[str], list[str]]:
-        """The audio around [start, end], widened to whole words; the words before and after."""
+              end: float) -> tuple[np.ndarray, list[str], list[int]]:
+        """The audio around [start, end], widened to whole words; the words in it; and the
+        places where the "um" may go among them (:func:`um_places`)."""
         duration = len(samples) / SAMPLE_RATE
         lo, hi = max(0.0, start - self.context_s), min(duration, end + self.context_s)
         inside = [w for w in words if w.start is not None and w.end is not None
@@ -105,12 +112,9 @@ class WhisperFillerCheck:
         if inside:
             lo = max(0.0, min(lo, float(inside[0].start or 0.0) - 0.1))
             hi = min(duration, max(hi, float(inside[-1].end or 0.0) + 0.1))
-        middle = (start + end) / 2
-        # A word whose middle is before the finding's comes before the filler.
-        count = sum(1 for w in inside if (float(w.start or 0) + float(w.end or 0)) / 2 < middle)
-        texts = [w.text for w in inside]
+        times = [(float(w.start or 0.0), float(w.end or 0.0)) for w in inside]
         crop = samples[int(lo * SAMPLE_RATE):int(hi * SAMPLE_RATE)]
-        return crop, texts[:count], texts[count:]
+        return crop, [w.text for w in inside], um_places(times, start, end)
 
     def _log_probs(self, crop: np.ndarray, texts: list[str]) -> list[float]:
         """Whisper's log-probability of each text (and its end) for the crop, in one batch."""
@@ -136,6 +140,23 @@ class WhisperFillerCheck:
             at = torch.arange(len(prefix) - 1, len(prefix) - 1 + len(target))
             scores.append(float(logp[i, at, torch.tensor(target)].sum()))
         return scores
+
+
+def um_places(times: Sequence[tuple[float, float]], start: float, end: float) -> list[int]:
+    """Where an "um" heard at [start, end] may go among words timed ``times`` (in order):
+    indexes into the words, the likeliest first.
+
+    The first puts before it every word whose middle is before the finding's. A word the
+    finding overlaps may have been stretched over the "um" from either side: Whisper folds
+    a dropped filler into the next word or into the end of the one before, so that word's
+    middle says little. The places on both sides of each such word follow.
+    """
+    middle = (start + end) / 2
+    places = [sum(1 for a, b in times if (a + b) / 2 < middle)]
+    for i, (a, b) in enumerate(times):
+        if a < end and b > start:
+            places += [p for p in (i, i + 1) if p not in places]
+    return places
 
 
 def _plain(text: str) -> str:
