@@ -90,9 +90,15 @@ def analyze(transcript: Transcript, question: Question, *, long_pause_s: float =
     r.hedges = find_hedges(tokens, sentences, vocab)
     r.repeats = find_repeats(tokens, sentences, vocab)
 
+    retip(r, question)
+    return r
+
+
+def retip(r: AnswerReport, question: Question) -> None:
+    """Choose the report's tips (again): after the audio's hesitations are added to
+    ``r.hesitations`` (mockvoice.hesitation), they count towards the fillers tip."""
     r.part_tips, needed = _part_tips(r, question)
     r.tips = [r.part_tips[p] for p in PARTS if p in needed]
-    return r
 
 
 # --- one tip per part ------------------------------------------------------------------
@@ -112,7 +118,7 @@ def _part_tips(r: AnswerReport, question: Question) -> tuple[dict[str, str], set
 
     put("pace", _pace_tip(r), "Length and pace were on target: keep that rhythm."
         if r.speaking_s is not None else None)
-    put("fillers", _filler_tip(r.fillers), "Few fillers: keep pausing silently when you think."
+    put("fillers", _filler_tip(r), "Few fillers: keep pausing silently when you think."
         if r.words else None)
     missing = [p for p, g in zip(question.guidance, r.guidance, strict=True) if not g.covered]
     put("guidance", missing[0].tip if missing else None,
@@ -155,16 +161,22 @@ def _pace_tip(r: AnswerReport) -> str | None:
     return None
 
 
-def _filler_tip(f: FillerSummary) -> str | None:
+def _filler_tip(r: AnswerReport) -> str | None:
+    f = r.fillers
     if f.bursts:
         b = max(f.bursts, key=lambda b: b.count)
         said = ", ".join(f'"{t.rstrip(",.?!")}"' for t in b.texts[:4])
         return (f"{b.count} fillers in a row at {_clock(b.start)} ({said}): that is where you "
                 "lost the thread. Replay it, and practise that point until you can pause "
                 "silently instead.")
-    if f.total >= 3 and (f.per_100_words or 0) >= FILLERS_PER_100_WORDS_TIP:
-        top = ", ".join(f'"{name}" x{n}' for name, n in list(f.counts.items())[:3])
-        return (f"Cut the fillers: {f.total} in this answer ({top}). "
+    # The "um"s heard in the audio that the transcript left out count like written ones.
+    heard = len(r.hesitations)
+    total = f.total + heard
+    if total >= 3 and r.words and total / r.words * 100 >= FILLERS_PER_100_WORDS_TIP:
+        top = [f'"{name}" x{n}' for name, n in list(f.counts.items())[:3]]
+        if heard:
+            top.append(f"{heard} um/uh heard that the transcript left out")
+        return (f"Cut the fillers: {total} in this answer ({', '.join(top)}). "
                 "When you need time to think, pause silently instead.")
     return None
 

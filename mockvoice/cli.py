@@ -281,7 +281,7 @@ def _watch_enter(stop: threading.Event) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from mockvoice.analysis import analyze
+    from mockvoice.analysis import analyze, retip
     from mockvoice.errors import AudioError
     from mockvoice.questions import select
     from mockvoice.results import Transcript
@@ -333,6 +333,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             print(f"warning: Whisper could not check the hesitations found ({e}); "
                   "they are reported from the audio alone.", file=sys.stderr)
             add_hesitations(report, samples, transcript.words)
+        retip(report, question)  # the heard "um"s count towards the fillers tip
     if args.json:
         json.dump(report.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         print()

@@ -201,6 +201,7 @@ def _record_and_report(question: Question, result: SessionResult, model: Backgro
     report = analysis.analyze(transcript, question)
     if rate == SAMPLE_RATE:
         _add_hesitations(report, samples, transcript, wav, meter)
+        analysis.retip(report, question)
     write_json(result.folder / f"{stem}.report.json", report.to_dict())
     record.report, record.status = f"{stem}.report.json", "analysed"
     result.reports.append(report)

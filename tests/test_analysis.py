@@ -174,6 +174,29 @@ def test_pace_tips_use_the_stated_band():
     assert narrow.wpm_band == (100.0, 130.0) and "aim for 100-130" in narrow.part_tips["pace"]
 
 
+def test_hesitations_heard_in_the_audio_count_towards_the_fillers_tip():
+    from mockvoice.analysis import retip
+    from mockvoice.results import Hesitation
+
+    # One "um" in the text of 45 words: few fillers, on the text alone.
+    r = report("Um I led the move to the new build system. " + "We shipped it on time. " * 7)
+    assert r.fillers.total == 1 and r.words == 45
+    assert r.part_tips["fillers"].startswith("Few fillers")
+    assert r.part_tips["fillers"] not in r.tips
+    # Two more heard in the audio that Whisper left out: 3 in 45 words, 6.7 a hundred.
+    r.hesitations = [Hesitation(2.0, 0.4, "gap", "steady voice"),
+                     Hesitation(9.0, 0.5, "stretched", "steady voice")]
+    retip(r, PLAIN)
+    tip = r.part_tips["fillers"]
+    assert tip.startswith("Cut the fillers: 3 in this answer") and "2 um/uh heard" in tip, tip
+    assert tip in r.tips
+    # One heard is not enough for the tip (2 in all).
+    r.hesitations = r.hesitations[:1]
+    retip(r, PLAIN)
+    assert r.part_tips["fillers"].startswith("Few fillers")
+    assert r.part_tips["fillers"] not in r.tips
+
+
 @pytest.mark.parametrize(("seconds", "verdict"), [(30, "short"), (59, "short"), (61, "ok"),
                                                   (119, "ok"), (121, "long"), (200, "long")])
 def test_answer_length_against_60_to_120_s(seconds, verdict):
