@@ -1,4 +1,5 @@
-"""Progress across sessions: fillers per minute, pace, guidance coverage, answer length.
+"""Progress across sessions: fillers per minute (and the "um"s heard in the audio that
+the transcripts left out), pace, guidance coverage, answer length.
 
 ``session_trend`` turns one stored session into one row (pure); the terminal view
 is a table with a bar per value; ``plot_progress`` draws the same trends to a
@@ -41,6 +42,9 @@ class SessionTrend:
     fillers_per_min: float | None
     coverage: float | None  # 0..1, guidance points covered of those asked
     answer_s: float | None  # mean answer length
+    # "um"/"uh" heard in the audio that the transcript left out (mockvoice.hesitation), per
+    # minute of speaking, over the answers whose audio was searched.
+    heard_per_min: float | None = None
 
 
 def session_trend(session: Session) -> SessionTrend | None:
@@ -54,6 +58,9 @@ def session_trend(session: Session) -> SessionTrend | None:
     fillers = sum(r.fillers.total for r in timed)
     points = sum(len(r.guidance) for r in reports)
     lengths = [r.duration_s for r in reports if r.duration_s is not None]
+    searched = [r for r in timed if r.hesitations_per_minute is not None]
+    searched_min = sum(r.speaking_s or 0.0 for r in searched) / 60
+    heard = sum(len(r.hesitations) for r in searched)
     return SessionTrend(
         session=session.id, started=session.started or "",
         question_set=session.question_set or "?",
@@ -62,6 +69,7 @@ def session_trend(session: Session) -> SessionTrend | None:
         fillers_per_min=round(fillers / speaking_min, 2) if speaking_min else None,
         coverage=round(sum(r.covered for r in reports) / points, 3) if points else None,
         answer_s=round(sum(lengths) / len(lengths), 1) if lengths else None,
+        heard_per_min=round(heard / searched_min, 2) if searched_min else None,
     )
 
 
@@ -97,6 +105,8 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("coverage", "Guidance coverage", "higher is better"),
     ("answer_s", "Answer length (s)", "mean per answer"),
 )
+# In the table of trends, not a plot of its own: drawn dashed beside the fillers.
+HEARD = ("heard_per_min", "Heard um/uh per minute", "left out of the transcript; lower is better")
 
 
 def _fmt(attr: str, v: float | None) -> str:
@@ -104,7 +114,7 @@ def _fmt(attr: str, v: float | None) -> str:
         return "-"
     if attr == "coverage":
         return f"{v:.0%}"
-    return f"{v:.1f}" if attr == "fillers_per_min" else f"{v:.0f}"
+    return f"{v:.1f}" if attr in ("fillers_per_min", "heard_per_min") else f"{v:.0f}"
 
 
 def render_progress(rows: Sequence[SessionTrend]) -> Group:
@@ -116,19 +126,21 @@ def render_progress(rows: Sequence[SessionTrend]) -> Group:
 
     table = Table(title="Sessions", title_justify="left")
     for name, justify in (("session", "left"), ("set", "left"), ("answers", "right"),
-                          ("fillers/min", "right"), ("wpm", "right"), ("coverage", "right"),
+                          ("fillers/min", "right"), ("heard/min", "right"),
+                          ("wpm", "right"), ("coverage", "right"),
                           ("answer length", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in rows:
         table.add_row(r.session, r.question_set, str(r.answers),
-                      _fmt("fillers_per_min", r.fillers_per_min), _fmt("wpm", r.wpm),
+                      _fmt("fillers_per_min", r.fillers_per_min),
+                      _fmt("heard_per_min", r.heard_per_min), _fmt("wpm", r.wpm),
                       _fmt("coverage", r.coverage), clock(r.answer_s))
     trend = Table(title="Trends (oldest → newest)", title_justify="left", show_header=False)
     trend.add_column("metric")
     trend.add_column("bars", style="cyan")
     trend.add_column("first → last", justify="right")
     trend.add_column("", style="dim")
-    for attr, label, hint in METRICS:
+    for attr, label, hint in (METRICS[0], HEARD, *METRICS[1:]):
         values = [getattr(r, attr) for r in rows]
         known = [v for v in values if v is not None]
         span = f"{_fmt(attr, known[0])} → {_fmt(attr, known[-1])}" if known else "-"
@@ -175,7 +187,14 @@ def plot_progress(rows: Sequence[SessionTrend], path: Path) -> Path:
             label = "Guidance coverage (%)"
         points = [(xi, v) for xi, v in zip(x, values, strict=True) if v is not None]
         if points:
-            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=colour)
+            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=colour,
+                    label="in the transcript" if attr == "fillers_per_min" else None)
+        heard = [(xi, r.heard_per_min) for xi, r in zip(x, rows, strict=True)
+                 if r.heard_per_min is not None]
+        if attr == "fillers_per_min" and heard:
+            ax.plot([p[0] for p in heard], [p[1] for p in heard], marker="s", linestyle="--",
+                    color="tab:orange", label="heard, left out of it")
+            ax.legend(loc="best", fontsize=8)
         if attr == "wpm":
             ax.axhspan(*PACE_BAND, color="tab:green", alpha=0.15, label="target pace")
             ax.legend(loc="best", fontsize=8)

@@ -119,6 +119,11 @@ def _tip(lines: list[Text | str], report: AnswerReport, part: str) -> None:
         lines.append(Text(f"  → {tip}", style="cyan"))
 
 
+def _heard(count: int) -> str:
+    """ " (+2 um/uh heard)": the hesitations the transcript left out, beside its fillers."""
+    return f" (+{count} um/uh heard)" if count else ""
+
+
 def render_summary(result: SessionResult, checklist: Sequence[str] = ()) -> Group:
     """The end of a round: one line per answer, then totals and where the files are, and
     last the question set's checklist (what you should come away knowing)."""
@@ -132,12 +137,14 @@ def render_summary(result: SessionResult, checklist: Sequence[str] = ()) -> Grou
             continue
         pace = f"{r.wpm:.0f} wpm" if r.wpm is not None else "-"
         lines.append(f"  Q{a.question}: {clock(r.duration_s)}, {pace}, {r.fillers.total} "
-                     f"filler(s), {r.covered}/{len(r.guidance)} points covered")
+                     f"filler(s){_heard(len(r.hesitations))}, {r.covered}/{len(r.guidance)} "
+                     "points covered")
     if result.reports:
         points = sum(r.covered for r in result.reports)
         total = sum(len(r.guidance) for r in result.reports)
         fillers = sum(r.fillers.total for r in result.reports)
-        lines.append(f"  In all: {points}/{total} guidance points, {fillers} filler(s).")
+        heard = _heard(sum(len(r.hesitations) for r in result.reports))
+        lines.append(f"  In all: {points}/{total} guidance points, {fillers} filler(s){heard}.")
     lines.append(Text(f"Files: {result.folder}", style="dim"))
     for a in result.answers:
         if a.status == "interrupted":

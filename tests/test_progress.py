@@ -104,6 +104,31 @@ def test_one_row_per_session_from_its_reports(recordings: Path) -> None:
     assert trends(sessions, question_set="candidate") == []
 
 
+def test_heard_hesitations_per_minute_of_the_answers_searched(recordings: Path) -> None:
+    from types import SimpleNamespace
+
+    from mockvoice.results import Hesitation
+
+    session = load_session(recordings / session_ids(recordings)[0])
+    a, b = session.reports
+    # The tone the test recorder gives holds no "um": searched, none heard.
+    assert a.hesitations_per_minute == 0 and session_trend(session).heard_per_min == 0
+    a.hesitations = [Hesitation(1.0, 0.4, "gap", "steady voice")] * 3
+    # b's audio was not searched (a .txt answer, another sample rate): not in the rate.
+    b.hesitations, b.hesitations_per_minute = [], None
+    row = session_trend(SimpleNamespace(id="s", started="", question_set="recruiter",
+                                        reports=[a, b]))
+    assert row is not None and row.heard_per_min == pytest.approx(
+        3 / (a.speaking_s / 60), abs=0.01)
+    assert row.fillers_per_min == pytest.approx(
+        (a.fillers.total + b.fillers.total) / ((a.speaking_s + b.speaking_s) / 60), abs=0.01)
+    b.hesitations_per_minute = None
+    a.hesitations_per_minute = None
+    row = session_trend(SimpleNamespace(id="s", started="", question_set="recruiter",
+                                        reports=[a, b]))
+    assert row is not None and row.heard_per_min is None
+
+
 def test_bars_scale_between_min_and_max() -> None:
     assert bars([1, 2, 3, None, 8]) == "▁▂▃ █"
     assert bars([5, 5]) == "▁▁"
@@ -119,8 +144,8 @@ def test_progress_table_and_png_plot(recordings: Path, tmp_path: Path) -> None:
     text = done.stdout
     for sid in ("20250301-093000", "20250302-093000", "20250303-093000"):
         assert sid in text
-    for label in ("Fillers per minute", "Words per minute", "Guidance coverage",
-                  "Answer length"):
+    for label in ("Fillers per minute", "Heard um/uh per minute", "heard/min",
+                  "Words per minute", "Guidance coverage", "Answer length"):
         assert label in text
     assert "Plot: " in text and str(out) in text.replace("\n", "")
     with Image.open(out) as image:
@@ -130,7 +155,8 @@ def test_progress_table_and_png_plot(recordings: Path, tmp_path: Path) -> None:
     colours = {tuple(c) for c in np.unique(rgb, axis=0)}
     assert len(colours) > 50  # lines, markers, text and anti-aliasing: not a blank image
     # Each trend has its own line colour (matplotlib's tab: palette).
-    for hexcode in ("d62728", "1f77b4", "2ca02c", "9467bd"):
+    # The heard "um"s (none, here) dashed beside the fillers, in orange.
+    for hexcode in ("d62728", "1f77b4", "2ca02c", "9467bd", "ff7f0e"):
         wanted = np.array([int(hexcode[i:i + 2], 16) for i in (0, 2, 4)])
         assert (np.abs(rgb.astype(int) - wanted).sum(axis=1) < 12).sum() > 100, hexcode
     again = mockvoice("progress", "--recordings", str(recordings), "-o", str(out))

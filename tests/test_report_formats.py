@@ -344,6 +344,34 @@ def test_timeline_marks_hesitations_heard_in_the_audio() -> None:
         ("hesitation", 30.0, 5.0)]
 
 
+def test_the_heard_hesitations_are_counted_beside_the_fillers(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from mockvoice.report import render_summary
+    from mockvoice.results import AnswerReport, FillerSummary, Hesitation
+    from mockvoice.session import AnswerRecord, SessionResult
+    from mockvoice.writers.html import _stats
+    from mockvoice.writers.markdown import _delivery
+
+    heard = [Hesitation(3.0, 0.5, "gap", "steady vowel"), Hesitation(65.0, 0.4, "gap", "")]
+    report = AnswerReport(1, "q", "Q?", 120, FillerSummary(1, {"um": 1}), [],
+                          duration_s=90.0, hesitations=heard, hesitations_per_minute=1.5)
+    assert "2 um/uh heard, left out of the transcript" in _stats(report)
+    assert ("- Heard um/uh the transcript left out: 2, 1.5 per minute, at 0:03, 1:05"
+            in _delivery(report))
+    result = SessionResult(id="s1", folder=tmp_path, question_set="recruiter",
+                           started="2025-03-01T09:30:00", status="complete",
+                           answers=[AnswerRecord(1, "q", "Q?", "q01.wav", "analysed")],
+                           reports=[report])
+    console = Console(record=True, width=200)
+    console.print(render_summary(result))
+    text = console.export_text()
+    assert "1 filler(s) (+2 um/uh heard)" in text and "1 filler(s) (+2 um/uh heard)." in text
+    # Not searched (a .txt answer): no line, no count.
+    report.hesitations, report.hesitations_per_minute = [], None
+    assert "heard" not in _stats(report) and "Heard" not in "\n".join(_delivery(report))
+
+
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
 def test_a_damaged_session_still_reports_with_notes(tmp_path: Path, fmt: str) -> None:
     folder = make_session(tmp_path / "recordings", "1,4")

@@ -147,6 +147,8 @@ def _stats(r: AnswerReport) -> str:
         parts.append(f"{r.words} words (text only: no timing)")
     rate = f" ({r.fillers.per_minute:.1f} per minute)" if r.fillers.per_minute is not None else ""
     parts.append(f"{r.fillers.total} filler(s){rate}")
+    if r.hesitations_per_minute is not None:  # the audio was searched (mockvoice.hesitation)
+        parts.append(f"{len(r.hesitations)} um/uh heard, left out of the transcript")
     parts.append(f"{len(r.pauses)} long pause(s)")
     return " · ".join(parts)
 

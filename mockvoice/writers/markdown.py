@@ -76,6 +76,10 @@ def _delivery(r: AnswerReport) -> list[str]:
     counts = ", ".join(f"{md(w)} ×{n}" for w, n in f.counts.items())
     rate = f", {f.per_minute:.1f} per minute" if f.per_minute is not None else ""
     lines.append(f"- Fillers: {f.total}{rate}" + (f" ({counts})" if counts else ""))
+    if r.hesitations_per_minute is not None:  # the audio was searched (mockvoice.hesitation)
+        at = ", ".join(clock(h.start) for h in r.hesitations)
+        lines.append(f"- Heard um/uh the transcript left out: {len(r.hesitations)}"
+                     + (f", {r.hesitations_per_minute:.1f} per minute, at {at}" if at else ""))
     if r.pauses:
         where = ", ".join(f"{clock(p.start)} ({p.length:.1f} s)" for p in r.pauses)
         lines.append(f"- Long pauses: {len(r.pauses)} at {where}")
