@@ -72,7 +72,7 @@ class WhisperFillerCheck:
         may belong on either side of it: each place is tried and the likeliest counts.
         """
         crop, texts, places = self._crop(samples, words, start, end)
-        variants = [texts]
+        variants: list[list[str]] = [texts]
         for at in places:
             before, after = texts[:at], texts[at:]
             for filler in FILLERS:
@@ -101,10 +101,11 @@ class WhisperFillerCheck:
         at = places[0]  # the place by the words' middles (see _crop)
         return inserted_at(texts[:at], texts[at:], str(result["text"]).split())
 
-    def _crop(self, samples: np.ndarray, words: Sequence[Word], start: float,
-              end: float) -> tuple[np.ndarray, list[str], list[int]]:
-        """The audio around [start, end], widened to whole words; the words in it; and the
-        places where the "um" may go among them (:func:`um_places`)."""
+    def inputs(self, samples: np.ndarray, words: Sequence[Word], start: float,
+               end: float) -> tuple[int, int, tuple[str, ...], tuple[int, ...]]:
+        """All the check of a finding at [start, end] depends on, besides the samples
+        themselves: the crop's first and last sample, the words in it, and the places
+        the "um" is tried (:func:`um_places`). Equal inputs give equal answers."""
         duration = len(samples) / SAMPLE_RATE
         lo, hi = max(0.0, start - self.context_s), min(duration, end + self.context_s)
         inside = [w for w in words if w.start is not None and w.end is not None
@@ -113,8 +114,15 @@ class WhisperFillerCheck:
             lo = max(0.0, min(lo, float(inside[0].start or 0.0) - 0.1))
             hi = min(duration, max(hi, float(inside[-1].end or 0.0) + 0.1))
         times = [(float(w.start or 0.0), float(w.end or 0.0)) for w in inside]
-        crop = samples[int(lo * SAMPLE_RATE):int(hi * SAMPLE_RATE)]
-        return crop, [w.text for w in inside], um_places(times, start, end)
+        return (int(lo * SAMPLE_RATE), int(hi * SAMPLE_RATE), tuple(w.text for w in inside),
+                tuple(um_places(times, start, end)))
+
+    def _crop(self, samples: np.ndarray, words: Sequence[Word], start: float,
+              end: float) -> tuple[np.ndarray, list[str], list[int]]:
+        """The audio around [start, end], widened to whole words; the words in it; and the
+        places where the "um" may go among them (:func:`um_places`)."""
+        first, last, texts, places = self.inputs(samples, words, start, end)
+        return samples[first:last], list(texts), list(places)
 
     def _log_probs(self, crop: np.ndarray, texts: list[str]) -> list[float]:
         """Whisper's log-probability of each text (and its end) for the crop, in one batch."""
@@ -140,6 +148,34 @@ class WhisperFillerCheck:
             at = torch.arange(len(prefix) - 1, len(prefix) - 1 + len(target))
             scores.append(float(logp[i, at, torch.tensor(target)].sum()))
         return scores
+
+
+class RememberedCheck:
+    """A ``FillerCheck`` for one recording that remembers each answer by the check's exact
+    inputs (:meth:`WhisperFillerCheck.inputs`), so that a finding checked while the person
+    spoke (mockvoice.check_ahead) is not checked again when the answer ends, with the same
+    result. One recording only: the inputs name samples by their index."""
+
+    def __init__(self, check: WhisperFillerCheck) -> None:
+        self.check = check
+        self._odds: dict[tuple[object, ...], float] = {}
+        self._dropped: dict[tuple[object, ...], list[str]] = {}
+        self.computed = 0  # checks of a finding done (odds and decode), not remembered
+
+    def odds(self, samples: np.ndarray, words: Sequence[Word], start: float,
+             end: float) -> float:
+        key = self.check.inputs(samples, words, start, end)
+        if key not in self._odds:
+            self._odds[key] = self.check.odds(samples, words, start, end)
+            self.computed += 1
+        return self._odds[key]
+
+    def dropped_words(self, samples: np.ndarray, words: Sequence[Word], start: float,
+                      end: float) -> list[str]:
+        key = self.check.inputs(samples, words, start, end)
+        if key not in self._dropped:
+            self._dropped[key] = self.check.dropped_words(samples, words, start, end)
+        return list(self._dropped[key])
 
 
 def um_places(times: Sequence[tuple[float, float]], start: float, end: float) -> list[int]:

@@ -100,14 +100,18 @@ def detect_hesitations(
     found = _analyse(samples, words, list(text_fillers), sample_rate, opts, frames)[0]
     if check is None:
         return found
-    kept = []
-    for h in found:
-        odds = check.odds(samples, words, h.start, h.start + h.length)
-        if odds >= opts.min_odds and not check.dropped_words(samples, words, h.start,
-                                                             h.start + h.length):
-            kept.append(Hesitation(h.start, h.length, h.kind,
-                                   f"{h.evidence}; Whisper odds {odds:+.1f}"))
-    return kept
+    return [c for h in found if (c := confirm(h, samples, words, check, opts)) is not None]
+
+
+def confirm(h: Hesitation, samples: np.ndarray, words: Sequence[Word], check: FillerCheck,
+            options: HesitationOptions | None = None) -> Hesitation | None:
+    """The finding with the check's odds in its evidence, or None when the check drops it:
+    odds below ``options.min_odds``, or a real word heard where it is."""
+    opts = options or HesitationOptions()
+    odds = check.odds(samples, words, h.start, h.start + h.length)
+    if odds < opts.min_odds or check.dropped_words(samples, words, h.start, h.start + h.length):
+        return None
+    return Hesitation(h.start, h.length, h.kind, f"{h.evidence}; Whisper odds {odds:+.1f}")
 
 
 def locate_text_fillers(

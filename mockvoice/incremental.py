@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -186,6 +187,16 @@ class Windows:
         self._start = piece.end
         self._draft = None
 
+    def settled(self) -> tuple[np.ndarray, list[Word], int]:
+        """The answer so far, the words settled in it (the committed windows', and the
+        draft's), and the sample they are settled up to."""
+        words = [w for piece in self._pieces for w in piece.words]
+        end = self._start
+        if self._draft is not None:
+            words += self._draft[1].words
+            end = self._draft[1].end
+        return self._audio[:self._n], words, end
+
     def finish(self) -> Transcript:
         """Transcribe every window not done yet and return the whole transcript."""
         while (job := self.next_job(drafts=False)) is not None:
@@ -239,11 +250,24 @@ def transcribe_windowed(transcriber: Transcriber, samples: np.ndarray,
     return windows.finish()
 
 
-class IncrementalTranscriber:
-    """Feed it blocks (it is a recorder ``Listener``); ``finish()`` returns the transcript."""
+# Work for the thread when it has nothing to transcribe (mockvoice.check_ahead): given the
+# answer so far, its settled words and the sample they are settled up to, do one short
+# piece of work and say whether there was any.
+IdleWork = Callable[[np.ndarray, list[Word], int], bool]
 
-    def __init__(self, transcriber: Transcriber, options: WindowOptions | None = None) -> None:
+
+class IncrementalTranscriber:
+    """Feed it blocks (it is a recorder ``Listener``); ``finish()`` returns the transcript.
+
+    ``idle``, if given, is called on the thread whenever no window is waiting; a window
+    that comes meanwhile waits for it, so each call should be short (about a second).
+    An error in it is logged and stops only the idle work.
+    """
+
+    def __init__(self, transcriber: Transcriber, options: WindowOptions | None = None,
+                 idle: IdleWork | None = None) -> None:
         self._windows = Windows(transcriber, options)
+        self.idle = idle
         self._error: BaseException | None = None
         self._closing = False
         self._wake = threading.Condition()
@@ -289,15 +313,30 @@ class IncrementalTranscriber:
         try:
             while True:
                 with self._wake:
-                    job = self._windows.next_job(drafts=True)
-                    while job is None and not self._closing:
-                        self._wake.wait(0.5)
-                        job = self._windows.next_job(drafts=True)
-                    if self._closing or job is None:
+                    if self._closing:
                         return
-                piece = self._windows.transcribe(job)
-                with self._wake:
-                    self._windows.apply(job, piece)
+                    job = self._windows.next_job(drafts=True)
+                    settled = self._windows.settled() if job is None and self.idle else None
+                    if job is None and settled is None:
+                        self._wake.wait(0.5)
+                        continue
+                if job is not None:
+                    piece = self._windows.transcribe(job)
+                    with self._wake:
+                        self._windows.apply(job, piece)
+                elif settled is not None and not self._idle(*settled):
+                    with self._wake:
+                        if not self._closing:
+                            self._wake.wait(0.5)  # until more audio comes
         except BaseException as e:  # noqa: BLE001 - raised again by finish() on the caller's side
             log.warning("incremental transcription failed: %s", e)
             self._error = e
+
+    def _idle(self, audio: np.ndarray, words: list[Word], end: int) -> bool:
+        assert self.idle is not None
+        try:
+            return self.idle(audio, words, end)
+        except Exception as e:  # noqa: BLE001 - an extra: transcription goes on without it
+            log.warning("work between windows failed, and is stopped: %s", e)
+            self.idle = None
+            return False

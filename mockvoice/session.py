@@ -11,15 +11,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from mockvoice import analysis
+from mockvoice.check_ahead import CheckAhead
 from mockvoice.errors import MockvoiceError
 from mockvoice.frames import FrameMeter
 from mockvoice.incremental import IncrementalTranscriber, transcribe_windowed
@@ -30,6 +31,9 @@ from mockvoice.speech import Speaker
 from mockvoice.storage import answer_stem, write_json
 from mockvoice.transcribe import Transcriber
 from mockvoice.wavfile import SAMPLE_RATE, read_wav
+
+if TYPE_CHECKING:
+    from mockvoice.filler_check import RememberedCheck
 
 log = logging.getLogger(__name__)
 
@@ -150,10 +154,15 @@ def _answer(question: Question, result: SessionResult, model: BackgroundLoad,
             policy: StopPolicy, stop: threading.Event,
             incremental: IncrementalFactory | None = None) -> bool:
     """Record and analyse one answer. Returns False when the person pressed Ctrl-C."""
+    meter = FrameMeter()  # the hesitation check's measures, made while the person speaks
+    # Whisper's second opinion on each hesitation, given while the live transcriber idles.
+    ahead = CheckAhead(lambda: _check(transcriber, model), meter)
     live = incremental(transcriber) if incremental else None
+    if live is not None:
+        live.idle = ahead
     try:
         return _record_and_report(question, result, model, recorder, transcriber, ui, policy,
-                                  stop, live)
+                                  stop, live, meter, ahead)
     finally:
         if live is not None:
             live.close()  # a silent or interrupted answer leaves it running
@@ -162,14 +171,14 @@ def _answer(question: Question, result: SessionResult, model: BackgroundLoad,
 def _record_and_report(question: Question, result: SessionResult, model: BackgroundLoad,
                        recorder: Recorder, transcriber: Transcriber, ui: SessionUI,
                        policy: StopPolicy, stop: threading.Event,
-                       live: IncrementalTranscriber | None) -> bool:
+                       live: IncrementalTranscriber | None, meter: FrameMeter,
+                       ahead: CheckAhead) -> bool:
     stem = answer_stem(question.number, question.id)
     wav = result.folder / f"{stem}.wav"
     record = AnswerRecord(question.number, question.id, question.text, wav.name, "recording")
     result.answers.append(record)
     result.save()
     stop.clear()
-    meter = FrameMeter()  # the hesitation check's measures, made while the person speaks
     with ui.recording(policy, wav) as listener:
         rec = recorder.record(wav, policy, stop, [listener, meter, *([live] if live else [])])
     record.duration_s, record.stopped_by = round(rec.duration_s, 3), rec.stopped_by
@@ -200,7 +209,10 @@ def _record_and_report(question: Question, result: SessionResult, model: Backgro
     record.transcript = f"{stem}.transcript.json"
     report = analysis.analyze(transcript, question)
     if rate == SAMPLE_RATE:
-        _add_hesitations(report, samples, transcript, wav, meter)
+        check = ahead.check or _check(transcriber, model)
+        with (ui.waiting("Checking the possible um/uh with Whisper…") if check is not None
+              else nullcontext()):
+            _add_hesitations(report, samples, transcript, wav, meter, check)
         analysis.retip(report, question)
     write_json(result.folder / f"{stem}.report.json", report.to_dict())
     record.report, record.status = f"{stem}.report.json", "analysed"
@@ -210,21 +222,37 @@ def _record_and_report(question: Question, result: SessionResult, model: Backgro
     return True
 
 
-def _add_hesitations(report: AnswerReport, samples: np.ndarray, transcript: Transcript,
-                     wav: Path, meter: FrameMeter) -> None:
-    """The "um"s Whisper left out, heard in the answer's audio (mockvoice.hesitation).
+def _check(transcriber: Transcriber, model: BackgroundLoad) -> RememberedCheck | None:
+    """The answer's Whisper check (mockvoice.filler_check), once the model is loaded; None
+    before, and for an engine without one (faster-whisper)."""
+    if not model.done:
+        return None
+    from mockvoice.filler_check import RememberedCheck, WhisperFillerCheck
 
-    From the signal and the text only: Whisper's second opinion on each finding
-    (mockvoice.filler_check, used by `mockvoice analyze`) costs about 1.6 s a finding,
-    which the report would keep the person waiting for. An extra the report can do
-    without: a failure is logged, never fatal.
+    check = WhisperFillerCheck.for_transcriber(transcriber)
+    return RememberedCheck(check) if check is not None else None
+
+
+def _add_hesitations(report: AnswerReport, samples: np.ndarray, transcript: Transcript,
+                     wav: Path, meter: FrameMeter, check: RememberedCheck | None) -> None:
+    """The "um"s Whisper left out, heard in the answer's audio (mockvoice.hesitation), with
+    Whisper's second opinion on each (``check``). Most findings were checked while the
+    person spoke (mockvoice.check_ahead); the rest cost about 1.7 s each. An extra the
+    report can do without: a failure is logged, never fatal (a failed check: the findings
+    are reported from the audio alone, as with an engine that has no check).
     """
     if not transcript.timed:
         return
     from mockvoice.hesitation import add_hesitations
 
     try:
-        add_hesitations(report, samples, transcript.words, frames=meter.frames(samples))
+        try:
+            add_hesitations(report, samples, transcript.words, check=check,
+                            frames=meter.frames(samples))
+        except RuntimeError as e:  # torch, inside the check: do without it
+            log.warning("Whisper could not check the hesitations in %s (%s); they are "
+                        "reported from the audio alone", wav, e)
+            add_hesitations(report, samples, transcript.words, frames=meter.frames(samples))
     except (MockvoiceError, OSError, ValueError) as e:
         log.warning("Could not look for hesitations in %s: %s", wav, e)
 
