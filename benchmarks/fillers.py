@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/build_filler_set.py      # once: the labelled set
     .venv/bin/python benchmarks/fillers.py [--set benchmarks/out/fillers] [-v]
-    .venv/bin/python benchmarks/build_filler_set.py --heldout   # the set nothing was tuned on
-    .venv/bin/python benchmarks/fillers.py --set benchmarks/out/fillers-heldout
+    .venv/bin/python benchmarks/build_filler_set.py --split heldout  # also fresh, final,
+    .venv/bin/python benchmarks/fillers.py --set benchmarks/out/fillers-heldout  # blind, sealed
 
 Transcribes every clip of the set with Whisper tiny.en twice (no prompt; the
 filler prompt mockvoice uses by default), caching the transcripts next to the
@@ -15,7 +15,8 @@ set, then scores five ways of finding hesitations against the labels:
   twice: a text filler near a finding wins), each text filler moved to the
   steady vowel it stands for (Whisper often times a text "um" late);
 - text, filler prompt + audio + Whisper check: each audio finding confirmed by
-  mockvoice.filler_check (Whisper's odds for an "um" at that place in a crop).
+  mockvoice.filler_check (Whisper's odds for an "um" at that place in a crop, and
+  a fresh decode of the crop): what the practice report and `mockvoice analyze` give.
 
 A finding is a hit when it lies within 0.3 s of a labelled filler (the gap
 between their spans, 0 when they overlap); each label is matched at most once.

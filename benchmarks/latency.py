@@ -138,7 +138,8 @@ def plain(t: Transcript) -> str:
 
 def counts(r: AnswerReport) -> dict[str, Any]:
     return {"words": r.words, "fillers": r.fillers.counts, "long pauses": len(r.pauses),
-            "covered": [g.id for g in r.guidance if g.covered]}
+            "covered": [g.id for g in r.guidance if g.covered],
+            "hesitations": [(h.start, h.length) for h in r.hesitations]}
 
 
 def quantize_int8(model: Any) -> Any:
@@ -303,6 +304,12 @@ def answers(args: argparse.Namespace) -> None:
         last = inc.windows[-1]
         print(f"       last window: {last.kind} {last.start_s:.1f}-{last.end_s:.1f} s, "
               f"{last.seconds:.2f} s")
+        ahead = inc.idle  # mockvoice.check_ahead.CheckAhead, set by the session
+        if ahead is not None and ahead.check is not None:
+            print(f"       Whisper check of the hesitations: {ahead.checked} finding(s) "
+                  f"checked while the answer was spoken, "
+                  f"{ahead.check.computed - ahead.checked} after Enter; "
+                  f"{len(report_l.hesitations)} kept")
     native = None
     if not args.no_own_windows:
         began = time.perf_counter()

@@ -52,7 +52,8 @@ class CheckAhead:
         self.check: RememberedCheck | None = None
         self._state: tuple[int, int] | None = None
         self._todo: list[tuple[float, float]] = []
-        self._done: set[tuple[object, ...]] = set()
+        self._odds: set[tuple[object, ...]] = set()  # findings whose odds are known
+        self._done: set[tuple[object, ...]] = set()  # and that are checked
         self.checked = 0  # findings checked ahead
 
     def __call__(self, audio: np.ndarray, words: list[Word], settled: int) -> bool:
@@ -74,12 +75,20 @@ class CheckAhead:
                           if check.check.inputs(audio, words, h.start, h.start + h.length)[1]
                           <= settled]
         while self._todo:
-            start, length = self._todo.pop(0)
+            start, length = self._todo[0]
             key = check.check.inputs(audio, words, start, start + length)
             if key in self._done:
+                self._todo.pop(0)
                 continue
+            if key not in self._odds:
+                # The odds alone first, the rest on the next call: if Enter comes now, the
+                # answer waits for one of the two (about 0.9 s), not both.
+                check.odds(audio, words, start, start + length)
+                self._odds.add(key)
+                return True
             confirm(Hesitation(start, length, "", ""), audio, words, check)
             self._done.add(key)
+            self._todo.pop(0)
             self.checked += 1
             return True
         return False

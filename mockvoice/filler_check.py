@@ -125,7 +125,15 @@ class WhisperFillerCheck:
         return samples[first:last], list(texts), list(places)
 
     def _log_probs(self, crop: np.ndarray, texts: list[str]) -> list[float]:
-        """Whisper's log-probability of each text (and its end) for the crop, in one batch."""
+        """Whisper's log-probability of each text (and its end) for the crop.
+
+        One encoder pass; the decoder's cross-attention keys and values, the same for
+        every text, made once; then each text through the decoder blocks on its own (as
+        ``whisper.model.TextDecoder.forward``, which would make those keys and values again
+        for each), with the vocabulary's logits only where the text's tokens are scored.
+        (All texts in one batch of ``model.logits``: 0.65 s and 150 MB more at peak; one
+        at a time with it: 0.94 s.)
+        """
         import torch
         import whisper
 
@@ -133,20 +141,28 @@ class WhisperFillerCheck:
         prefix = list(tok.sot_sequence_including_notimestamps)
         if self.prompt:  # as whisper.decoding builds it
             prefix = [tok.sot_prev, *tok.encode(" " + self.prompt.strip()), *prefix]
-        targets = [tok.encode(" " + t) + [tok.eot] for t in texts]
-        width = max(len(t) for t in targets)
-        tokens = torch.tensor([prefix + t + [tok.eot] * (width - len(t)) for t in targets])
         audio = torch.from_numpy(np.ascontiguousarray(crop, dtype=np.float32))
         mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(audio))
+        decoder = self.model.decoder
+        scores = []
         with torch.no_grad():
             features = self.model.embed_audio(mel[None].to(self.model.device))
-            logits = self.model.logits(tokens.to(self.model.device),
-                                       features.expand(len(texts), -1, -1))
-            logp = torch.log_softmax(logits.float(), dim=-1)
-        scores = []
-        for i, target in enumerate(targets):
-            at = torch.arange(len(prefix) - 1, len(prefix) - 1 + len(target))
-            scores.append(float(logp[i, at, torch.tensor(target)].sum()))
+            cross: dict[Any, Any] = {}  # read by MultiHeadAttention for cross-attention
+            for block in decoder.blocks:
+                cross[block.cross_attn.key] = block.cross_attn.key(features)
+                cross[block.cross_attn.value] = block.cross_attn.value(features)
+            vocabulary = decoder.token_embedding.weight.to(features.dtype).T
+            for text in texts:
+                target = tok.encode(" " + text) + [tok.eot]
+                tokens = torch.tensor([prefix + target], device=self.model.device)
+                x = decoder.token_embedding(tokens) + decoder.positional_embedding[
+                    :tokens.shape[-1]]
+                x = x.to(features.dtype)
+                for block in decoder.blocks:
+                    x = block(x, features, mask=decoder.mask, kv_cache=cross)
+                scored = decoder.ln(x)[0, len(prefix) - 1:-1]  # the positions before each
+                logp = torch.log_softmax((scored @ vocabulary).float(), dim=-1)
+                scores.append(float(logp[torch.arange(len(target)), torch.tensor(target)].sum()))
         return scores
 
 

@@ -49,8 +49,11 @@ def test_findings_in_settled_audio_are_checked_ahead_once_and_not_again():
     ahead = CheckAhead(lambda: RememberedCheck(counting), FrameMeter())
     settled = int(12.0 * SAMPLE_RATE)  # words up to "shipped"; audio a little further
     so_far, words = ANSWER[: int(13.0 * SAMPLE_RATE)], WORDS[:4]
-    assert ahead(so_far, words, settled)  # the "um" at 3 s
-    assert ahead(so_far, words, settled)  # at 9 s: its crop ends at 11 s, settled
+    # The "um" at 3 s, then the one at 9 s (its crop ends at 11 s, settled): each in two
+    # calls, the odds first, so that Enter never waits for a whole check.
+    assert ahead(so_far, words, settled) and [c[0] for c in counting.calls] == ["odds"]
+    assert ahead(so_far, words, settled) and counting.calls[1] == ("dropped", counting.calls[0][1])
+    assert ahead(so_far, words, settled) and ahead(so_far, words, settled)
     assert not ahead(so_far, words, settled)  # nothing more until more is settled
     assert ahead.checked == 2 and [c[0] for c in counting.calls] == ["odds", "dropped"] * 2
     assert not ahead(so_far, [], 0)  # no words yet: nothing to do
@@ -75,6 +78,9 @@ def test_no_check_until_the_model_is_loaded():
     settled = int(20.0 * SAMPLE_RATE)
     assert not ahead(ANSWER, WORDS, settled) and ahead.check is None
     assert ahead(ANSWER, WORDS, settled) and ahead.check is not None
+    while ahead(ANSWER, WORDS, settled):
+        pass
+    assert ahead.checked == 3
 
 
 def test_text_filler_starts_are_the_analysis_ones():
