@@ -1,6 +1,6 @@
 """Whisper's second opinion on the hesitations, given while the person still speaks.
 
-The check of a finding (mockvoice.filler_check) costs about 1.7 s, too long to wait
+The check of a finding (mockvoice.filler_check) costs about 1.5 s, too long to wait
 for after Enter. But a finding's check depends only on the audio and the words
 around it (:meth:`~mockvoice.filler_check.WhisperFillerCheck.inputs`), and the
 live transcriber (mockvoice.incremental) settles the words window by window.
@@ -16,7 +16,6 @@ seconds, or whose place moved once more audio came, are checked after Enter.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -27,8 +26,6 @@ from mockvoice.frames import FrameMeter
 from mockvoice.hesitation import confirm, detect_hesitations
 from mockvoice.results import Hesitation, Word
 from mockvoice.tokens import tokenise
-
-log = logging.getLogger(__name__)
 
 
 def text_filler_starts(words: Sequence[Word]) -> list[float]:
@@ -52,8 +49,7 @@ class CheckAhead:
         self.check: RememberedCheck | None = None
         self._state: tuple[int, int] | None = None
         self._todo: list[tuple[float, float]] = []
-        self._odds: set[tuple[object, ...]] = set()  # findings whose odds are known
-        self._done: set[tuple[object, ...]] = set()  # and that are checked
+        self._done: set[tuple[object, ...]] = set()  # inputs of the findings checked
         self.checked = 0  # findings checked ahead
 
     def __call__(self, audio: np.ndarray, words: list[Word], settled: int) -> bool:
@@ -80,11 +76,10 @@ class CheckAhead:
             if key in self._done:
                 self._todo.pop(0)
                 continue
-            if key not in self._odds:
+            if not check.knows_odds(key):
                 # The odds alone first, the rest on the next call: if Enter comes now, the
-                # answer waits for one of the two (about 0.9 s), not both.
+                # answer waits for one of the two (0.6 s or so), not both.
                 check.odds(audio, words, start, start + length)
-                self._odds.add(key)
                 return True
             confirm(Hesitation(start, length, "", ""), audio, words, check)
             self._done.add(key)

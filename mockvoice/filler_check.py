@@ -176,7 +176,11 @@ class RememberedCheck:
         self.check = check
         self._odds: dict[tuple[object, ...], float] = {}
         self._dropped: dict[tuple[object, ...], list[str]] = {}
-        self.computed = 0  # checks of a finding done (odds and decode), not remembered
+        self.computed = 0  # findings whose odds were worked out here, not remembered
+
+    def knows_odds(self, key: tuple[object, ...]) -> bool:
+        """Whether the odds for these inputs (:meth:`WhisperFillerCheck.inputs`) are kept."""
+        return key in self._odds
 
     def odds(self, samples: np.ndarray, words: Sequence[Word], start: float,
              end: float) -> float:
