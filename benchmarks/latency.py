@@ -308,7 +308,7 @@ def answers(args: argparse.Namespace) -> None:
         if ahead is not None and ahead.check is not None:
             print(f"       Whisper check of the hesitations: {ahead.checked} finding(s) "
                   f"checked while the answer was spoken, "
-                  f"{ahead.check.computed - ahead.checked} after Enter; "
+                  f"{ahead.check.computed - ahead.checked} not (finished after Enter); "
                   f"{len(report_l.hesitations)} kept")
     native = None
     if not args.no_own_windows:
