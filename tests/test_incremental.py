@@ -442,7 +442,12 @@ def test_whisper_incremental_on_synthesized_answer(whisper_checkpoint: Checkpoin
         assert any(a - 0.3 < cut < b + 0.1 for a, b in pauses), (cut, pauses)
     texts = [re.sub(r"[^a-z0-9]", "", w.text.lower()) for w in result.words]
     for key in ("physics", "migration", "40", "climbing", "club"):
-        assert texts.count(key) == 1, texts  # said once, heard once: none lost or doubled
+        # Said once, heard once: none lost or doubled at a window's edge. Heard as itself
+        # or close to it: tiny.en mishears espeak's voice, and pyttsx3's renders of one
+        # sentence vary (2026-11-26: 52818 or 59770 samples at 16 kHz, the longer ending
+        # in silence); one fresh-clone run had no exact "migration" in the live words.
+        heard = [t for t in texts if difflib.SequenceMatcher(None, key, t).ratio() >= 0.75]
+        assert len(heard) == 1, (key, texts)
     starts = [w.start for w in result.words]
     assert starts == sorted(starts)
     assert result.words[-1].end <= audio.size / SAMPLE_RATE  # type: ignore[operator]
