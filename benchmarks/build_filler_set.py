@@ -35,6 +35,11 @@ female variant, en-us+f3, rendered with the espeak-ng command).
 --split sealed builds a sixth (benchmarks/out/fillers-sealed), written down at the
 start of session 7 the same way: away from all five, two more hosts (the room mix
 under B's and under D's turns) and answers in a Scottish espeak-ng voice.
+--split locked builds a seventh (benchmarks/out/fillers-locked), written down at the
+start of session 8 the same way: away from all six; the two "um" made into other
+voices (resampled 10% lower and 10% higher in pitch); the headset hosts, jfk and the
+answers heard through a laptop in a room (a synthetic reverberation and a fan's
+noise over the whole clip); answers in espeak-ng's RP voice at 170 words a minute.
 """
 
 from __future__ import annotations
@@ -244,16 +249,63 @@ SEALED_ANSWERS: list[list[str]] = [
     ["I run on weekends", "and", "uh", "I build small robots", "with my kids."],
 ]
 
+# A seventh, written down (2026-11-26) at the start of session 8, before anything in it was
+# tried, and scored once at its end: another seed, the "um"s in other voices, the clips
+# heard through a laptop in a room, and answers in espeak-ng's RP voice at 170 wpm.
+LOCKED_SEED = 29
+LOCKED_RATE = 170
+LOCKED_VOICE = "en-gb-x-rp"
+LOCKED_PITCH = (0.9, 1.1)  # um1 10% lower, um2 10% higher (and longer, shorter)
+LOCKED_ANSWERS: list[list[str]] = [
+    ["I moved to product work because", "um", "I like talking to customers."],
+    ["Uh", "the team I lead now", "has six people in two countries."],
+    ["We found the outage was", "uh", "a certificate nobody renewed."],
+    ["I am proud that", "um", "our onboarding time", "went from weeks to days."],
+    ["My best manager gave clear goals and then left me room to reach them."],  # no filler
+    ["I learned to say no", "and", "um", "to explain", "uh", "what we would drop."],
+    ["Um", "could you tell me", "how success is measured here?"],
+    ["In my spare time", "uh", "I volunteer", "at a coding club."],
+]
+
+
+def repitch(sound: np.ndarray, factor: float) -> np.ndarray:
+    """Read ``sound`` ``factor`` times as fast: pitch times ``factor``, length over it."""
+    at = np.arange(0.0, len(sound) - 1, factor)
+    return np.interp(at, np.arange(len(sound)), sound).astype(np.float32)
+
+
+def laptop_room(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``x`` as a laptop's microphone across a room hears it: reverberation and a fan.
+
+    The impulse response is the direct sound plus an exponentially decaying noise tail
+    (RT60 0.35 s, a quarter of the direct sound's energy); the fan is low-passed noise
+    35 dB under the speech level.
+    """
+    n = int(0.4 * SAMPLE_RATE)
+    t = np.arange(n) / SAMPLE_RATE
+    tail = rng.normal(0.0, 1.0, n) * np.exp(-6.9 * t / 0.35)
+    tail[: int(0.005 * SAMPLE_RATE)] = 0.0  # the first reflections come a few ms late
+    tail *= np.sqrt(0.25 / np.sum(tail**2))
+    response = tail
+    response[0] = 1.0
+    size = len(x) + n - 1
+    wet = np.fft.irfft(np.fft.rfft(x, size) * np.fft.rfft(response, size), size)[: len(x)]
+    fan = np.convolve(rng.normal(0.0, 1.0, len(x)), np.ones(32) / 32, mode="same")
+    fan *= speech_level(x) * 10 ** (-35 / 20) / (np.sqrt(np.mean(fan**2)) + 1e-12)
+    return (wet + fan).astype(np.float32)
+
+
 Clips = dict[str, tuple[np.ndarray, list[dict[str, object]], str]]
 
 
 def draw(hosts: dict[str, np.ndarray], variants: int, rng: np.random.Generator,
-         avoid: dict[str, set[float]] | None) -> dict[str, list[list[float]]]:
+         avoid: dict[str, set[float]] | None,
+         apart: float = 0.4) -> dict[str, list[list[float]]]:
     """Two insertion times a variant for every host.
 
     The tuned set (``avoid`` None) uses pauses of 0.2 s or more. A held-out set also
-    uses shorter pauses (between the words of one phrase), never within 0.4 s of a
-    time in ``avoid`` (the sets before it), at least 0.5 s apart.
+    uses shorter pauses (between the words of one phrase), never within ``apart``
+    seconds of a time in ``avoid`` (the sets before it), at least 0.5 s apart.
     """
     drawn: dict[str, list[list[float]]] = {}
     for name, host in hosts.items():
@@ -261,7 +313,7 @@ def draw(hosts: dict[str, np.ndarray], variants: int, rng: np.random.Generator,
         if avoid is not None:
             spots = []
             for t in pauses(host, min_s=0.05):
-                if (all(abs(t - u) > 0.4 for u in avoid.get(name, set()))
+                if (all(abs(t - u) > apart for u in avoid.get(name, set()))
                         and (not spots or t - spots[-1] >= 0.5)):
                     spots.append(t)
         drawn[name] = [[spots[i] for i in sorted(rng.choice(len(spots), size=min(2, len(spots)),
@@ -300,12 +352,12 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
         avoid = used(drawn)
         rng = np.random.default_rng(HELDOUT_SEED)
         drawn = draw(hosts, len(variants), rng, avoid)
-        if split in ("fresh", "final", "blind", "sealed"):
+        if split in ("fresh", "final", "blind", "sealed", "locked"):
             for name, times in used(drawn).items():
                 avoid.setdefault(name, set()).update(times)
             rng = np.random.default_rng(FRESH_SEED)
             drawn = draw(hosts, len(variants), rng, avoid)
-        if split in ("final", "blind", "sealed"):
+        if split in ("final", "blind", "sealed", "locked"):
             for name, times in used(drawn).items():
                 avoid.setdefault(name, set()).update(times)
             # D's first turn ("And symbols that you don't necessarily understand ..."),
@@ -313,7 +365,7 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
             hosts["ami-d-early"] = cut(tracks["source3"], 0.0, 5.3)
             rng = np.random.default_rng(FINAL_SEED)
             drawn = draw(hosts, len(variants), rng, avoid)
-        if split in ("blind", "sealed"):
+        if split in ("blind", "sealed", "locked"):
             for name, times in used(drawn).items():
                 avoid.setdefault(name, set()).update(times)
             # The four-speaker room mix under A's long turn (44.4-60 s: no filler marked).
@@ -321,7 +373,7 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
             variants.append(("quiet", (0.2, 0.1)))
             rng = np.random.default_rng(BLIND_SEED)
             drawn = draw(hosts, len(variants), rng, avoid)
-        if split == "sealed":
+        if split in ("sealed", "locked"):
             for name, times in used(drawn).items():
                 avoid.setdefault(name, set()).update(times)
             mix = load_audio(AMI / "mixture.wav")
@@ -330,6 +382,17 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
             hosts["mix-d"] = cut(mix, 29.6, 44.6)
             rng = np.random.default_rng(SEALED_SEED)
             drawn = draw(hosts, len(variants), rng, avoid)
+        if split == "locked":
+            for name, times in used(drawn).items():
+                avoid.setdefault(name, set()).update(times)
+            # The three headsets and jfk through a laptop in a room, and B's turn in the
+            # room mix; the "um"s in other voices. Six sets have used up the pauses 0.4 s
+            # from every earlier time, so these come 0.2 s or more from them.
+            hosts = {name: hosts[name] for name in ("ami-a", "ami-b", "ami-d", "jfk", "mix-b")}
+            um1 = (um1[0], repitch(um1[1], LOCKED_PITCH[0]))
+            um2 = (um2[0], repitch(um2[1], LOCKED_PITCH[1]))
+            rng = np.random.default_rng(LOCKED_SEED)
+            drawn = draw(hosts, len(variants), rng, avoid, apart=0.2)
     for host_name, host in hosts.items():
         for (variant, pad), at in zip(variants, drawn[host_name], strict=True):
             if not at:  # no pause left to use: it would only be the host again
@@ -337,6 +400,8 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
             fillers = [um1, um2][: len(at)] if variant != "tight" else [um2, um1][: len(at)]
             gain = -6.0 if variant == "quiet" else 0.0
             audio, labels = insert(host, fillers, at, [pad] * len(at), gain)
+            if split == "locked" and not host_name.startswith("mix"):
+                audio = laptop_room(audio, rng)
             clips[f"{host_name}+um-{variant}"] = (audio, labels,
                                                   f"real um inserted into {host_name}")
 
@@ -344,12 +409,13 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
                      "fresh": (FRESH_ANSWERS, FRESH_RATE),
                      "final": (FINAL_ANSWERS, FINAL_RATE),
                      "blind": (BLIND_ANSWERS, BLIND_RATE),
-                     "sealed": (SEALED_ANSWERS, SEALED_RATE)}[split]
+                     "sealed": (SEALED_ANSWERS, SEALED_RATE),
+                     "locked": (LOCKED_ANSWERS, LOCKED_RATE)}[split]
     with tempfile.TemporaryDirectory() as tmp:
         items = [(text, Path(tmp) / f"s{i}-{j}.wav")
                  for i, answer in enumerate(answers) for j, text in enumerate(answer)]
-        if split in ("blind", "sealed"):
-            voice = BLIND_VOICE if split == "blind" else SEALED_VOICE
+        if split in ("blind", "sealed", "locked"):
+            voice = {"blind": BLIND_VOICE, "sealed": SEALED_VOICE, "locked": LOCKED_VOICE}[split]
             for text, path in items:
                 espeak(text, path, voice, rate or 160)
         else:
@@ -368,6 +434,8 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
         pieces.append(silence(0.4))
         audio = np.concatenate(pieces)
         audio = audio + rng.normal(0, 0.0005, len(audio)).astype(np.float32)  # a quiet room
+        if split == "locked":
+            audio = laptop_room(audio, rng)
         clips[f"synth-{i + 1}"] = (audio, labels, "espeak-ng answer, pieces joined")
 
     out.mkdir(parents=True, exist_ok=True)
@@ -417,13 +485,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None,
                         help="default benchmarks/out/fillers, fillers-heldout, -fresh, -final, "
-                             "-blind, -sealed")
+                             "-blind, -sealed, -locked")
     parser.add_argument("--tests", type=Path, default=None,
                         help="also write the test clips here (tests/data/fillers)")
     parser.add_argument("--split", choices=["tuned", "heldout", "fresh", "final", "blind",
-                                                    "sealed"],
+                                                    "sealed", "locked"],
                         default="tuned",
-                        help="which set: the one tuned on, or one of the five held out")
+                        help="which set: the one tuned on, or one of the six held out")
     args = parser.parse_args()
     name = "fillers" if args.split == "tuned" else f"fillers-{args.split}"
     out = args.out or ROOT / "benchmarks/out" / name
