@@ -463,6 +463,8 @@ def write_test_clips(clips: Clips, folder: Path, split: str) -> None:
         "heldout": {
             # D's "It's got a menu display [um]": Whisper stretches "display." over the um.
             "ami-d-um-after.flac": ("ami-d+um-after", 6.0, 12.0),
+            # D's "raises a [um] point": "a" timed over the um, its own voice outside.
+            "ami-d-a-um.flac": ("ami-d+um-padded", 0.0, 4.0),
         },
         "fresh": {
             # D's "into the... design" ("the" drawn out for a second), then B's um inserted.

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/build_filler_set.py      # once: the labelled set
     .venv/bin/python benchmarks/fillers.py [--set benchmarks/out/fillers] [-v]
     .venv/bin/python benchmarks/build_filler_set.py --split heldout  # also fresh, final,
-    .venv/bin/python benchmarks/fillers.py --set benchmarks/out/fillers-heldout  # blind, sealed
+    .venv/bin/python benchmarks/fillers.py --set benchmarks/out/fillers-heldout  # blind, ...
 
 Transcribes every clip of the set with Whisper tiny.en twice (no prompt; the
 filler prompt mockvoice uses by default), caching the transcripts next to the
@@ -15,8 +15,9 @@ set, then scores five ways of finding hesitations against the labels:
   twice: a text filler near a finding wins), each text filler moved to the
   steady vowel it stands for (Whisper often times a text "um" late);
 - text, filler prompt + audio + Whisper check: each audio finding confirmed by
-  mockvoice.filler_check (Whisper's odds for an "um" at that place in a crop, and
-  a fresh decode of the crop): what the practice report and `mockvoice analyze` give.
+  mockvoice.filler_check (Whisper's odds for an "um" at that place in a crop, a
+  fresh decode of the crop, and the written words scored with the finding cut
+  out): what the practice report and `mockvoice analyze` give.
 
 A finding is a hit when it lies within 0.3 s of a labelled filler (the gap
 between their spans, 0 when they overlap); each label is matched at most once.
@@ -152,6 +153,14 @@ class TimedCheck:
             if heard and self.verbose:
                 print(f"    {start:.2f}: Whisper hears {heard}")
             return heard
+        finally:
+            self.seconds += time.perf_counter() - begun
+
+    def removal_gain(self, samples: np.ndarray, words: Sequence[Word], start: float,
+                     end: float) -> float:
+        begun = time.perf_counter()
+        try:
+            return self.check.removal_gain(samples, words, start, end)
         finally:
             self.seconds += time.perf_counter() - begun
 

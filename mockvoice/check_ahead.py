@@ -23,7 +23,7 @@ import numpy as np
 from mockvoice.filler_check import RememberedCheck
 from mockvoice.fillers import default_vocabulary, find_fillers
 from mockvoice.frames import FrameMeter
-from mockvoice.hesitation import confirm, detect_hesitations
+from mockvoice.hesitation import confirm, findings
 from mockvoice.results import Hesitation, Word
 from mockvoice.tokens import tokenise
 
@@ -48,7 +48,7 @@ class CheckAhead:
         self._meter = meter
         self.check: RememberedCheck | None = None
         self._state: tuple[int, int] | None = None
-        self._todo: list[tuple[float, float]] = []
+        self._todo: list[tuple[float, float, bool]] = []  # start, length, lone
         self._done: set[tuple[object, ...]] = set()  # inputs of the findings checked
         self.checked = 0  # findings checked ahead
 
@@ -65,13 +65,12 @@ class CheckAhead:
         if self._state != (settled, len(words)):
             self._state = settled, len(words)
             frames = self._meter.frames(audio)
-            found = detect_hesitations(audio, words, text_fillers=text_filler_starts(words),
-                                       frames=frames)
-            self._todo = [(h.start, h.length) for h in found
-                          if check.check.inputs(audio, words, h.start, h.start + h.length)[1]
-                          <= settled]
+            found = findings(audio, words, text_fillers=text_filler_starts(words), frames=frames)
+            self._todo = [(h.start, h.length, f.lone) for f in found
+                          if check.check.inputs(audio, words, (h := f.hesitation).start,
+                                                h.start + h.length)[1] <= settled]
         while self._todo:
-            start, length = self._todo[0]
+            start, length, lone = self._todo[0]
             key = check.check.inputs(audio, words, start, start + length)
             if key in self._done:
                 self._todo.pop(0)
@@ -81,7 +80,7 @@ class CheckAhead:
                 # answer waits for one of the two (0.6 s or so), not both.
                 check.odds(audio, words, start, start + length)
                 return True
-            confirm(Hesitation(start, length, "", ""), audio, words, check)
+            confirm(Hesitation(start, length, "", ""), audio, words, check, lone=lone)
             self._done.add(key)
             self._todo.pop(0)
             self.checked += 1

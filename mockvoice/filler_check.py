@@ -16,7 +16,12 @@ they're..." at the start of an answer, drawn out like an "um". So the crop is
 also decoded afresh (``dropped_words``); words the decode puts just where the
 finding is, which the transcript lacks there, mean the finding is speech, not
 a filler. That one decode may write what it likes, but it only ever removes a
-finding (it costs about as much as the odds again). torch and whisper are
+finding (it costs about as much as the odds again).
+
+Last, the finding is cut out of the crop and the words as written scored again
+(``removal_gain``): a filler the transcript left out is a sound of its own, and
+the words are as likely without it; a drawn-out syllable, a dropped word or
+someone else's voice takes their likelihood with it. torch and whisper are
 imported lazily: this module is only used once a model is loaded.
 """
 
@@ -54,6 +59,9 @@ class WhisperFillerCheck:
         self.tokenizer = whisper.tokenizer.get_tokenizer(
             model.is_multilingual, num_languages=model.num_languages, language="en",
             task="transcribe")
+        # log P(the words as written | crop) by the check's inputs: odds makes it and
+        # removal_gain needs it again (the last few findings' only).
+        self._as_written: dict[tuple[object, ...], float] = {}
 
     @classmethod
     def for_transcriber(cls, transcriber: object) -> WhisperFillerCheck | None:
@@ -71,7 +79,8 @@ class WhisperFillerCheck:
         Where the finding overlaps a word (Whisper stretched it over the "um"), the "um"
         may belong on either side of it: each place is tried and the likeliest counts.
         """
-        crop, texts, places = self._crop(samples, words, start, end)
+        key = self.inputs(samples, words, start, end)
+        crop, texts, places = samples[key[0]:key[1]], list(key[2]), list(key[3])
         variants: list[list[str]] = [texts]
         for at in places:
             before, after = texts[:at], texts[at:]
@@ -79,7 +88,29 @@ class WhisperFillerCheck:
                 said = filler.capitalize() if not before or before[-1][-1:] in ".?!" else filler
                 variants += [[*before, said + tail, *after] for tail in ("", ",")]
         scores = self._log_probs(crop, [" ".join(v) for v in variants])
+        if len(self._as_written) > 16:
+            self._as_written.clear()
+        self._as_written[key] = scores[0]
         return max(scores[1:]) - scores[0]
+
+    def removal_gain(self, samples: np.ndarray, words: Sequence[Word], start: float,
+                     end: float) -> float:
+        """log P(the words as written | the crop with [start, end] cut out)
+        - log P(the words as written | the crop).
+
+        About zero or above for a sound of its own that the words leave out (a filler);
+        far below zero for a sound the words need (a drawn-out syllable, a dropped word).
+        One more encoder pass (two without ``odds`` for the finding just before).
+        """
+        key = self.inputs(samples, words, start, end)
+        crop, text = samples[key[0]:key[1]], " ".join(key[2])
+        a = min(max(0, int(start * SAMPLE_RATE) - key[0]), len(crop))
+        b = min(max(a, int(end * SAMPLE_RATE) - key[0]), len(crop))
+        without = self._log_probs(np.concatenate([crop[:a], crop[b:]]), [text])[0]
+        written = self._as_written.get(key)
+        if written is None:
+            written = self._log_probs(crop, [text])[0]
+        return without - written
 
     def dropped_words(self, samples: np.ndarray, words: Sequence[Word], start: float,
                       end: float) -> list[str]:
@@ -176,6 +207,7 @@ class RememberedCheck:
         self.check = check
         self._odds: dict[tuple[object, ...], float] = {}
         self._dropped: dict[tuple[object, ...], list[str]] = {}
+        self._removal: dict[tuple[object, ...], float] = {}
         self.computed = 0  # findings whose odds were worked out here, not remembered
 
     def knows_odds(self, key: tuple[object, ...]) -> bool:
@@ -196,6 +228,13 @@ class RememberedCheck:
         if key not in self._dropped:
             self._dropped[key] = self.check.dropped_words(samples, words, start, end)
         return list(self._dropped[key])
+
+    def removal_gain(self, samples: np.ndarray, words: Sequence[Word], start: float,
+                     end: float) -> float:
+        key = self.check.inputs(samples, words, start, end)
+        if key not in self._removal:
+            self._removal[key] = self.check.removal_gain(samples, words, start, end)
+        return self._removal[key]
 
 
 def um_places(times: Sequence[tuple[float, float]], start: float, end: float) -> list[int]:

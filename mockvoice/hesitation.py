@@ -63,6 +63,18 @@ class HesitationOptions:
     # scores below zero (-3 to -10.5 on the labelled set); a drawn-out word scores -12
     # or lower. Tuned on benchmarks/fillers.py's set: see README "## Hesitations".
     min_odds: float = -11.0
+    # With a FillerCheck, each finding is also cut out of its crop. A filler the text left
+    # out is a sound of its own: the words as written stay as likely without it, or become
+    # likelier. A sound that belongs to the words (a syllable drawn out, a word Whisper
+    # dropped, someone else's speech) takes their likelihood with it. A finding whose
+    # removal costs the words more than this (natural log) is dropped; on the labelled
+    # sets real "um"s cost -7.2 at most, most of them about 0.
+    min_removal_gain: float = -8.0
+    # A steady vowel in a stretched word with none of the word's own voice beside it is
+    # not reported without a check (it may be the word itself, drawn out). With one it
+    # is, if cutting it out leaves the words this likely: on the labelled sets the drawn-out
+    # words cost -3.3 and below, the "um"s folded into a word -1.5 and above.
+    min_lone_removal_gain: float = -2.0
 
 
 class FillerCheck(Protocol):
@@ -75,6 +87,10 @@ class FillerCheck(Protocol):
     def dropped_words(self, samples: np.ndarray, words: Sequence[Word], start: float,
                       end: float) -> list[str]:
         """Real words the model hears at [start, end] that ``words`` lack there."""
+
+    def removal_gain(self, samples: np.ndarray, words: Sequence[Word], start: float,
+                     end: float) -> float:
+        """log P(the words as written, [start, end] cut out) - log P(the words as written)."""
 
 def detect_hesitations(
     samples: np.ndarray,
@@ -93,25 +109,51 @@ def detect_hesitations(
     reported again: the text wins. Words without times are ignored; with no
     timed words the whole recording is one gap. With a ``check``, a finding
     the model scores below ``options.min_odds`` is dropped, and so is one where
-    it hears a real word the transcript left out (a restart, not a filler). ``frames`` are
+    it hears a real word the transcript left out (a restart, not a filler), or one
+    whose removal costs the written words too much (:func:`confirm`); a steady vowel
+    alone in a stretched word is then checked too. ``frames`` are
     ``measure(samples)`` if already made (by a :class:`~mockvoice.frames.FrameMeter`).
     """
     opts = options or HesitationOptions()
     found = _analyse(samples, words, list(text_fillers), sample_rate, opts, frames)[0]
     if check is None:
-        return found
-    return [c for h in found if (c := confirm(h, samples, words, check, opts)) is not None]
+        return [f.hesitation for f in found if not f.lone]
+    return [c for f in found
+            if (c := confirm(f.hesitation, samples, words, check, opts, lone=f.lone)) is not None]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A hesitation before any check, and whether it is a steady vowel alone in a stretched
+    word (none of the word's own voice beside it): reported only if a check confirms it."""
+
+    hesitation: Hesitation
+    lone: bool = False
+
+
+def findings(samples: np.ndarray, words: Sequence[Word], *, text_fillers: Iterable[float] = (),
+             options: HesitationOptions | None = None,
+             frames: Frames | None = None) -> list[Finding]:
+    """What :func:`detect_hesitations` asks a check about (16 kHz ``samples``)."""
+    return _analyse(samples, words, list(text_fillers), SAMPLE_RATE, options, frames)[0]
 
 
 def confirm(h: Hesitation, samples: np.ndarray, words: Sequence[Word], check: FillerCheck,
-            options: HesitationOptions | None = None) -> Hesitation | None:
+            options: HesitationOptions | None = None, *, lone: bool = False) -> Hesitation | None:
     """The finding with the check's odds in its evidence, or None when the check drops it:
-    odds below ``options.min_odds``, or a real word heard where it is."""
+    odds below ``options.min_odds``, a real word heard where it is, or cutting it out of
+    the audio costs the written words more than ``options.min_removal_gain`` (than
+    ``min_lone_removal_gain`` for a steady vowel alone in a stretched word)."""
     opts = options or HesitationOptions()
-    odds = check.odds(samples, words, h.start, h.start + h.length)
-    if odds < opts.min_odds or check.dropped_words(samples, words, h.start, h.start + h.length):
+    start, end = h.start, h.start + h.length
+    odds = check.odds(samples, words, start, end)
+    if odds < opts.min_odds or check.dropped_words(samples, words, start, end):
         return None
-    return Hesitation(h.start, h.length, h.kind, f"{h.evidence}; Whisper odds {odds:+.1f}")
+    gain = check.removal_gain(samples, words, start, end)
+    if gain < (opts.min_lone_removal_gain if lone else opts.min_removal_gain):
+        return None
+    return Hesitation(h.start, h.length, h.kind,
+                      f"{h.evidence}; Whisper odds {odds:+.1f}, without it {gain:+.1f}")
 
 
 def locate_text_fillers(
@@ -132,7 +174,7 @@ def locate_text_fillers(
 
 def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[float],
              sample_rate: int, options: HesitationOptions | None,
-             frames: Frames | None = None) -> tuple[list[Hesitation], list[float]]:
+             frames: Frames | None = None) -> tuple[list[Finding], list[float]]:
     """(new hesitations, located text fillers)."""
     opts = options or HesitationOptions()
     if sample_rate != SAMPLE_RATE:
@@ -147,19 +189,20 @@ def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[floa
     said = {round(t, 3) for t in text_fillers}
     content = [w for w in words if w.start is None or round(w.start, 3) not in said]
     found: list[Hesitation] = []
+    lone: list[Hesitation] = []  # alone in a stretched word: for a check to confirm
     highest = opts.max_pitch_ratio * typical_pitch(frames, opts)
     for start, end, kind, why in _candidates(content, len(x) / SAMPLE_RATE, opts):
         for a, b, f0 in _steady_runs(frames, start, end, opts):
-            if f0 > highest:
-                continue
-            if kind == "stretched" and (
-                    b - a < opts.min_stretched_vowel_s
-                    or max(_voiced_s(frames, start, a, opts),
-                           _voiced_s(frames, b, end, opts)) < opts.word_voice_s):
+            if f0 > highest or (kind == "stretched" and b - a < opts.min_stretched_vowel_s):
                 continue
             length = b - a
-            found.append(Hesitation(start=round(a, 2), length=round(length, 2), kind=kind,
-                                    evidence=f"steady voice {length:.2f} s at {f0:.0f} Hz {why}"))
+            h = Hesitation(start=round(a, 2), length=round(length, 2), kind=kind,
+                           evidence=f"steady voice {length:.2f} s at {f0:.0f} Hz {why}")
+            if kind == "stretched" and max(_voiced_s(frames, start, a, opts),
+                                           _voiced_s(frames, b, end, opts)) < opts.word_voice_s:
+                lone.append(h)
+            else:
+                found.append(h)
     found = _dedupe(found, opts.merge_s)
     before, after = opts.text_search_s
     ends = {round(w.start, 3): float(w.end) for w in words
@@ -175,7 +218,14 @@ def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[floa
             located.append(h.start)
         else:
             located.append(_voice_in_gap(frames, content, t, opts) or t)
-    return found, located
+    # A lone vowel near a finding or a text filler is that one again.
+    taken = [(h.start, h.start + h.length) for h in found]
+    taken += [(t - before, max(t, ends.get(round(t, 3), t)) + after) for t in text_fillers]
+    lone = [h for h in _dedupe(lone, opts.merge_s)
+            if not any(a - opts.merge_s <= h.start + h.length and h.start <= b + opts.merge_s
+                       for a, b in taken)]
+    every = [Finding(h) for h in found] + [Finding(h, lone=True) for h in lone]
+    return sorted(every, key=lambda f: f.hesitation.start), located
 
 
 def _frame_range(frames: Frames, start: float, end: float) -> tuple[int, int]:

@@ -36,6 +36,10 @@ class CountingCheck(WhisperFillerCheck):
         self.calls.append(("dropped", round(start, 2)))
         return []
 
+    def removal_gain(self, samples, words, start, end):  # type: ignore[no-untyped-def]
+        self.calls.append(("removal", round(start, 2)))
+        return 0.0
+
 
 # Three words with a gap each: a steady "um" in the gaps at 3 s, 9 s and 16 s.
 WORDS = [Word("so", 2.0, 2.4), Word("then", 4.0, 4.3), Word("we", 8.0, 8.3),
@@ -52,17 +56,19 @@ def test_findings_in_settled_audio_are_checked_ahead_once_and_not_again():
     # The "um" at 3 s, then the one at 9 s (its crop ends at 11 s, settled): each in two
     # calls, the odds first, so that Enter never waits for a whole check.
     assert ahead(so_far, words, settled) and [c[0] for c in counting.calls] == ["odds"]
-    assert ahead(so_far, words, settled) and counting.calls[1] == ("dropped", counting.calls[0][1])
+    assert ahead(so_far, words, settled) and counting.calls[1:] == [
+        ("dropped", counting.calls[0][1]), ("removal", counting.calls[0][1])]
     assert ahead(so_far, words, settled) and ahead(so_far, words, settled)
     assert not ahead(so_far, words, settled)  # nothing more until more is settled
-    assert ahead.checked == 2 and [c[0] for c in counting.calls] == ["odds", "dropped"] * 2
+    assert ahead.checked == 2
+    assert [c[0] for c in counting.calls] == ["odds", "dropped", "removal"] * 2
     assert not ahead(so_far, [], 0)  # no words yet: nothing to do
     # When the answer ends, only the last one is checked; the result is the same as a
     # check of the whole answer afresh.
     before = len(counting.calls)
     assert ahead.check is not None
     live = detect_hesitations(ANSWER, WORDS, check=ahead.check)
-    assert [c[1] for c in counting.calls[before:]] == [pytest.approx(16.0, abs=0.1)] * 2
+    assert [c[1] for c in counting.calls[before:]] == [pytest.approx(16.0, abs=0.1)] * 3
     fresh = detect_hesitations(ANSWER, WORDS, check=RememberedCheck(CountingCheck()))
     assert live == fresh and len(live) == 3, live
 

@@ -17,6 +17,7 @@ from mockvoice.hesitation import (
     _steady_part,
     detect_hesitations,
     expected_length,
+    findings,
     hum,
     locate_text_fillers,
     per_minute,
@@ -229,10 +230,11 @@ def test_pitch_that_jumps_an_octave_is_still_steady():
 
 
 class FakeCheck:
-    """A FillerCheck that gives fixed odds and remembers what it was asked."""
+    """A FillerCheck that gives fixed odds (and removal gain) and remembers what it was
+    asked."""
 
-    def __init__(self, odds: float) -> None:
-        self.value = odds
+    def __init__(self, odds: float, removal: float = 0.0) -> None:
+        self.value, self.removal = odds, removal
         self.asked: list[tuple[float, float]] = []
 
     def odds(self, samples, words, start, end):
@@ -241,6 +243,9 @@ class FakeCheck:
 
     def dropped_words(self, samples, words, start, end):
         return []
+
+    def removal_gain(self, samples, words, start, end):
+        return self.removal
 
 
 def test_a_finding_the_check_scores_low_is_dropped():
@@ -257,6 +262,40 @@ def test_a_finding_the_check_scores_low_is_dropped():
     silent = FakeCheck(0.0)
     assert detect_hesitations(recording(), AROUND_A_GAP, check=silent) == []
     assert silent.asked == []
+
+
+def test_a_finding_the_written_words_need_is_dropped():
+    # Cut out of the audio, a filler leaves the written words about as likely as before;
+    # a sound they need (a drawn-out syllable, a word Whisper dropped) takes them along.
+    x = recording(**speech_in_words(AROUND_A_GAP), um=(0.70, vowel(0.45)))
+    (h,) = detect_hesitations(x, AROUND_A_GAP, check=FakeCheck(-4.0, removal=-7.0))
+    assert "without it -7.0" in h.evidence
+    assert detect_hesitations(x, AROUND_A_GAP, check=FakeCheck(-4.0, removal=-9.0)) == []
+    assert len(detect_hesitations(x, AROUND_A_GAP, check=FakeCheck(-4.0, removal=-9.0),
+                                  options=HesitationOptions(min_removal_gain=-10.0))) == 1
+
+
+def test_a_lone_vowel_in_a_stretched_word_is_reported_only_when_a_check_confirms_it():
+    # The drawn-out "the" of the test above: its steady vowel is all the voice in the word.
+    # The signal alone cannot tell it from an "um" Whisper timed as "the", so it is not
+    # reported; with a check it is, if cutting it out leaves the words as likely (it was
+    # no part of them), under the stricter min_lone_removal_gain.
+    words = [Word("so", 0.10, 0.40), Word("the", 0.50, 1.30), Word("end", 1.40, 1.70)]
+    x = recording(2.0, **speech_in_words([words[0], words[2]]), the=(0.52, vowel(0.75, 110)))
+    assert detect_hesitations(x, words) == []
+    (f,) = findings(x, words)
+    assert f.lone and f.hesitation.kind == "stretched", f
+    (h,) = detect_hesitations(x, words, check=FakeCheck(-4.0, removal=-1.0))
+    assert abs(h.start - 0.52) < 0.06 and "without it -1.0" in h.evidence, h
+    assert detect_hesitations(x, words, check=FakeCheck(-4.0, removal=-3.0)) == []
+    # Beside a filler the text already has, the vowel is that filler: not reported again.
+    said = [*words, Word("um,", 1.32, 1.36)]
+    assert detect_hesitations(x, said, text_fillers=[1.32],
+                              check=FakeCheck(-4.0, removal=0.0)) == []
+    # A vowel with the word's own voice beside it is an ordinary finding, not a lone one.
+    folded = recording(2.0, **speech_in_words([words[0], words[2], Word("the", 1.12, 1.28)]),
+                       um=(0.52, vowel(0.5, 110)))
+    assert [f.lone for f in findings(folded, words)] == [False]
 
 
 def test_syllables_and_expected_length():
@@ -361,6 +400,31 @@ def test_whisper_prefers_an_um_where_one_was_dropped_not_in_a_drawn_out_word(whi
         HesitationOptions().min_odds)
     kept = detect_hesitations(samples, words, check=check)
     assert h.start not in [k.start for k in kept], kept
+
+
+@pytest.mark.slow
+def test_an_um_timed_as_a_word_with_its_voice_outside_is_confirmed_by_removal(whisper):
+    """D: "raises a [um] point", B's real "um" 0.25 s after "a". Whisper times "a" over
+    the "um" (1.1 s) and the word's own voice lies just before that span, so the steady
+    vowel is alone in the word: the signal alone cannot tell it from "a" drawn out. Cut
+    out, the words as written stay as likely: it is reported with the check."""
+    from mockvoice.filler_check import WhisperFillerCheck
+    from mockvoice.transcribe import load_audio
+
+    samples = load_audio(FILLERS / "ami-d-a-um.flac")
+    (label,) = _labels()["ami-d-a-um.flac"]["fillers"]
+    words = whisper.transcribe(samples).words
+    near = [f for f in findings(samples, words)
+            if label["start"] - 0.3 <= f.hesitation.start <= label["end"] + 0.3]
+    assert len(near) == 1 and near[0].lone, (near, words)
+    h = near[0].hesitation
+    assert detect_hesitations(samples, words) == []  # the signal alone: not reported
+    check = WhisperFillerCheck.for_transcriber(whisper)
+    assert check is not None
+    gain = check.removal_gain(samples, words, h.start, h.start + h.length)
+    assert gain > HesitationOptions().min_lone_removal_gain, (gain, words)
+    kept = detect_hesitations(samples, words, check=check)
+    assert [k.start for k in kept] == [h.start], (kept, words)
 
 
 def test_words_heard_only_where_the_finding_is_count_as_dropped():
