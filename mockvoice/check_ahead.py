@@ -1,6 +1,6 @@
 """Whisper's second opinion on the hesitations, given while the person still speaks.
 
-The check of a finding (mockvoice.filler_check) costs about 1.2 s, too long to wait
+The check of a finding (mockvoice.filler_check) costs about 1.5 s, too long to wait
 for after Enter. But a finding's check depends only on the audio and the words
 around it (:meth:`~mockvoice.filler_check.WhisperFillerCheck.inputs`), and the
 live transcriber (mockvoice.incremental) settles the words window by window.

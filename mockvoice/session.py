@@ -237,7 +237,7 @@ def _add_hesitations(report: AnswerReport, samples: np.ndarray, transcript: Tran
                      wav: Path, meter: FrameMeter, check: RememberedCheck | None) -> None:
     """The "um"s Whisper left out, heard in the answer's audio (mockvoice.hesitation), with
     Whisper's second opinion on each (``check``). Most findings were checked while the
-    person spoke (mockvoice.check_ahead); the rest cost about 1.2 s each. An extra the
+    person spoke (mockvoice.check_ahead); the rest cost about 1.5 s each. An extra the
     report can do without: a failure is logged, never fatal (a failed check: the findings
     are reported from the audio alone, as with an engine that has no check).
     """
