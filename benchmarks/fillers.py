@@ -32,9 +32,10 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -50,6 +51,7 @@ from mockvoice.transcribe import FILLER_PROMPT, WhisperTranscriber, load_audio  
 
 HIT_WINDOW_S = 0.3
 Span = tuple[float, float]
+T = TypeVar("T")
 
 
 @dataclass
@@ -130,39 +132,34 @@ def transcripts(folder: Path, names: list[str]) -> dict[tuple[str, str], Transcr
 
 
 class TimedCheck:
-    """A FillerCheck that counts its calls and their time."""
+    """A FillerCheck that counts the findings it checks and the time it takes."""
 
     def __init__(self, check: WhisperFillerCheck, verbose: bool = False) -> None:
         self.check, self.calls, self.seconds = check, 0, 0.0
         self.verbose = verbose  # print the words it hears where a finding is dropped
 
-    def odds(self, samples: np.ndarray, words: Sequence[Word], start: float,
-             end: float) -> float:
+    def _timed(self, ask: Callable[[], T]) -> T:
         begun = time.perf_counter()
         try:
-            return self.check.odds(samples, words, start, end)
+            return ask()
         finally:
-            self.calls += 1
             self.seconds += time.perf_counter() - begun
+
+    def odds(self, samples: np.ndarray, words: Sequence[Word], start: float,
+             end: float) -> float:
+        self.calls += 1  # every finding's check starts with its odds
+        return self._timed(lambda: self.check.odds(samples, words, start, end))
 
     def dropped_words(self, samples: np.ndarray, words: Sequence[Word], start: float,
                       end: float) -> list[str]:
-        begun = time.perf_counter()
-        try:
-            heard = self.check.dropped_words(samples, words, start, end)
-            if heard and self.verbose:
-                print(f"    {start:.2f}: Whisper hears {heard}")
-            return heard
-        finally:
-            self.seconds += time.perf_counter() - begun
+        heard = self._timed(lambda: self.check.dropped_words(samples, words, start, end))
+        if heard and self.verbose:
+            print(f"    {start:.2f}: Whisper hears {heard}")
+        return heard
 
     def removal_gain(self, samples: np.ndarray, words: Sequence[Word], start: float,
                      end: float) -> float:
-        begun = time.perf_counter()
-        try:
-            return self.check.removal_gain(samples, words, start, end)
-        finally:
-            self.seconds += time.perf_counter() - begun
+        return self._timed(lambda: self.check.removal_gain(samples, words, start, end))
 
 
 def part(name: str) -> str:
