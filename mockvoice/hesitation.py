@@ -7,7 +7,8 @@ it goes in the word timings tells us where to look:
 - a word **stretched** beyond the length its syllables need: Whisper folds a
   dropped filler's time into the next (sometimes the previous) word. There the
   word's own voice must be heard beside the steady vowel: a word that is all
-  one steady vowel is the word drawn out, not a filler.
+  one steady vowel may be the word drawn out. Such a lone vowel is reported
+  only if a check confirms it (cut out, it must leave the words as likely).
 
 A candidate counts only if it holds a **steady vowel**: a run of voiced frames
 (autocorrelation pitch in the human range) whose pitch and spectral shape hardly
@@ -91,6 +92,7 @@ class FillerCheck(Protocol):
     def removal_gain(self, samples: np.ndarray, words: Sequence[Word], start: float,
                      end: float) -> float:
         """log P(the words as written, [start, end] cut out) - log P(the words as written)."""
+
 
 def detect_hesitations(
     samples: np.ndarray,
