@@ -37,9 +37,10 @@ start of session 7 the same way: away from all five, two more hosts (the room mi
 under B's and under D's turns) and answers in a Scottish espeak-ng voice.
 --split locked builds a seventh (benchmarks/out/fillers-locked), written down at the
 start of session 8 the same way: away from all six; the two "um" made into other
-voices (resampled 10% lower and 10% higher in pitch); the headset hosts, jfk and the
+voices (resampled 10% lower and 10% higher in pitch); the three headset hosts and the
 answers heard through a laptop in a room (a synthetic reverberation and a fan's
-noise over the whole clip); answers in espeak-ng's RP voice at 170 words a minute.
+noise over the whole clip); B's turn in the room mix; answers in espeak-ng's RP voice
+at 170 words a minute. (jfk.flac has no pause left for it: only jfk alone rides along.)
 """
 
 from __future__ import annotations
@@ -286,10 +287,9 @@ def laptop_room(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     tail = rng.normal(0.0, 1.0, n) * np.exp(-6.9 * t / 0.35)
     tail[: int(0.005 * SAMPLE_RATE)] = 0.0  # the first reflections come a few ms late
     tail *= np.sqrt(0.25 / np.sum(tail**2))
-    response = tail
-    response[0] = 1.0
+    tail[0] = 1.0  # the direct sound
     size = len(x) + n - 1
-    wet = np.fft.irfft(np.fft.rfft(x, size) * np.fft.rfft(response, size), size)[: len(x)]
+    wet = np.fft.irfft(np.fft.rfft(x, size) * np.fft.rfft(tail, size), size)[: len(x)]
     fan = np.convolve(rng.normal(0.0, 1.0, len(x)), np.ones(32) / 32, mode="same")
     fan *= speech_level(x) * 10 ** (-35 / 20) / (np.sqrt(np.mean(fan**2)) + 1e-12)
     return (wet + fan).astype(np.float32)
@@ -385,9 +385,10 @@ def build(out: Path, tests: Path | None, *, split: str = "tuned") -> dict[str, d
         if split == "locked":
             for name, times in used(drawn).items():
                 avoid.setdefault(name, set()).update(times)
-            # The three headsets and jfk through a laptop in a room, and B's turn in the
-            # room mix; the "um"s in other voices. Six sets have used up the pauses 0.4 s
-            # from every earlier time, so these come 0.2 s or more from them.
+            # The three headsets (and jfk, which has no pause left) through a laptop in a
+            # room, and B's turn in the room mix; the "um"s in other voices. Six sets have
+            # used up the pauses 0.4 s from every earlier time, so these come 0.2 s or
+            # more from them.
             hosts = {name: hosts[name] for name in ("ami-a", "ami-b", "ami-d", "jfk", "mix-b")}
             um1 = (um1[0], repitch(um1[1], LOCKED_PITCH[0]))
             um2 = (um2[0], repitch(um2[1], LOCKED_PITCH[1]))
