@@ -76,8 +76,8 @@ class CheckAhead:
                 self._todo.pop(0)
                 continue
             if not check.knows_odds(key):
-                # The odds alone first, the rest on the next call: if Enter comes now, the
-                # answer waits for one of the two (0.6 s or so), not both.
+                # The odds alone first, the decode and the removal test on the next call:
+                # if Enter comes now, the answer waits for one part (0.6-0.8 s), not all.
                 check.odds(audio, words, start, start + length)
                 return True
             confirm(Hesitation(start, length, "", ""), audio, words, check, lone=lone)
