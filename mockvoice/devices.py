@@ -50,8 +50,9 @@ def resolve_input(devices: list[Device], wanted: str | int | None) -> Device:
     """
     inputs = [d for d in devices if d.inputs > 0]
     if not inputs:
+        asked = "" if wanted is None or wanted == "" else f" (asked for {str(wanted)!r})"
         raise DeviceError(
-            "No microphone found: this machine has no audio input device.",
+            f"No microphone found{asked}: this machine has no audio input device.",
             "plug in or enable a microphone (and check it in your sound settings), then "
             "run `mockvoice devices` to see it; `mockvoice analyze FILE` works without one",
         )

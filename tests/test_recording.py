@@ -94,3 +94,8 @@ def test_unknown_name_lists_choices() -> None:
 def test_no_microphone_at_all() -> None:
     with pytest.raises(DeviceError, match="No microphone found"):
         resolve_input([Device(1, "HDMI 0", 0, 8, 48000.0)], None)
+
+
+def test_no_microphone_names_the_device_asked_for() -> None:
+    with pytest.raises(DeviceError, match=r"No microphone found \(asked for 'usb mic'\)"):
+        resolve_input([Device(1, "HDMI 0", 0, 8, 48000.0)], "usb mic")
