@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from mockvoice.abandon import Abandoned, abandon
 from mockvoice.frames import holds_voice
 from mockvoice.results import Transcript, Word
 from mockvoice.transcribe import Transcriber
@@ -298,8 +299,14 @@ class IncrementalTranscriber:
             raise self._error
         return self._windows.finish()
 
-    def close(self) -> None:
-        """Stop the background work without transcribing the rest (a silent answer)."""
+    def close(self, *, now: bool = False) -> None:
+        """Stop the background work without transcribing the rest (a silent answer).
+
+        With ``now`` (Ctrl-C ends the round), a decode in progress is abandoned at its
+        next step (mockvoice.abandon) instead of waited for.
+        """
+        if now:
+            abandon(self._thread)
         self._stop()
 
     def _stop(self) -> None:
@@ -328,6 +335,8 @@ class IncrementalTranscriber:
                     with self._wake:
                         if not self._closing:
                             self._wake.wait(0.5)  # until more audio comes
+        except Abandoned:
+            return  # close(now=True): nobody wants the rest
         except BaseException as e:  # noqa: BLE001 - raised again by finish() on the caller's side
             log.warning("incremental transcription failed: %s", e)
             self._error = e

@@ -25,6 +25,11 @@ The third can change words, only where Whisper would reject them anyway:
   ended with the end-of-text token once its tail repeats and its text fails
   that same compression check by a margin, so the next temperature comes sooner.
 
+And one for ending a round at once:
+
+- **A decode on an abandoned thread stops at its next step** (a forward
+  pre-hook on the encoder and the decoder; :mod:`mockvoice.abandon`).
+
 Measured by benchmarks/latency.py (README "Speed"). torch and whisper are
 imported lazily: this module is only used once a model is loaded.
 """
@@ -36,6 +41,8 @@ import types
 from typing import Any
 
 import numpy as np
+
+from mockvoice import abandon
 
 
 def import_whisper() -> None:
@@ -190,3 +197,13 @@ def _walk_back(trace: np.ndarray) -> np.ndarray:
         else:
             raise ValueError(f"no step recorded at ({i}, {j})")
     return np.array(path[::-1]).T
+
+
+def stop_abandoned_work(model: Any) -> None:
+    """Before each encoder or decoder step, raise Abandoned on a thread marked abandoned."""
+
+    def hook(module: Any, inputs: tuple[Any, ...]) -> None:
+        abandon.check()
+
+    model.encoder.register_forward_pre_hook(hook)
+    model.decoder.register_forward_pre_hook(hook)

@@ -160,12 +160,16 @@ def _answer(question: Question, result: SessionResult, model: BackgroundLoad,
     live = incremental(transcriber) if incremental else None
     if live is not None:
         live.idle = ahead
+    going_on = False
     try:
-        return _record_and_report(question, result, model, recorder, transcriber, ui, policy,
-                                  stop, live, meter, ahead)
+        going_on = _record_and_report(question, result, model, recorder, transcriber, ui,
+                                      policy, stop, live, meter, ahead)
+        return going_on
     finally:
         if live is not None:
-            live.close()  # a silent or interrupted answer leaves it running
+            # A silent or interrupted answer leaves it running. When the round ends
+            # (Ctrl-C, an error) a decode in progress is abandoned, not waited for.
+            live.close(now=not going_on)
 
 
 def _record_and_report(question: Question, result: SessionResult, model: BackgroundLoad,

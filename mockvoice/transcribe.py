@@ -149,6 +149,7 @@ class WhisperTranscriber:
             lean_whisper.encode_each_window_once(self._model)
             lean_whisper.time_words_with_numpy()
             lean_whisper.end_loops_early(self._model)
+            lean_whisper.stop_abandoned_work(self._model)
             self.checkpoint = info
             log.info("Whisper %s loaded from %s", info.name, info.path)
 

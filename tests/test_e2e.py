@@ -138,7 +138,7 @@ def test_ctrl_c_ends_the_round_and_keeps_the_answer(practice, spoken_answer: Pat
         proc.send_signal(signal.SIGABRT)
         out, err = proc.communicate(timeout=30)
         pytest.fail(f"Ctrl-C did not end the round (signals then: {masks}):\n{err}")
-    assert proc.returncode == 130
+    assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert wav_seconds(wav) > 5
     session = json.loads((wav.parent / "session.json").read_text())

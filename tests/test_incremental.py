@@ -20,6 +20,7 @@ import jiwer
 import numpy as np
 import pytest
 
+from mockvoice import abandon
 from mockvoice.checkpoint import CheckpointInfo
 from mockvoice.incremental import (
     IncrementalTranscriber,
@@ -522,3 +523,51 @@ def test_session_falls_back_to_batch_when_live_fails(tmp_path: Path) -> None:
     words = session_words(tmp_path, fails, QuietAtTheEnd(audio), incremental=factory)
     assert_same_words(words, truth)
     assert fails.windows[-1] >= truth[-1].end  # the whole answer, again  # type: ignore[operator]
+
+
+def test_ctrl_c_does_not_wait_for_a_window_in_progress(tmp_path: Path) -> None:
+    """Seen in the e2e suite on a busy machine: after Ctrl-C the round waited over 30 s
+    for the decode of a window. The decode is abandoned, the round ends, the answer is
+    kept."""
+    started, release = threading.Event(), threading.Event()
+
+    class Stuck(BurstTranscriber):
+        def transcribe(self, audio: np.ndarray | Path) -> Transcript:
+            if threading.current_thread().name == "incremental":
+                started.set()
+                while not release.wait(0.01):  # a long decode, step by step ...
+                    abandon.check()  # ... checked before each, as the Whisper hook does
+            return super().transcribe(audio)
+
+    class InterruptedMidWindow(QuietAtTheEnd):
+        def record(self, path: Path, policy: object, stop: object,
+                   listeners: list[Listener]) -> Recording:
+            done = super().record(path, policy, stop, listeners)
+            assert started.wait(30), "no window was being transcribed"
+            return replace(done, stopped_by="interrupt")
+
+    from test_session import RecordingUI  # type: ignore[import-not-found]
+
+    audio, _ = speech_like([0.1] * 5 + [0.7] + [0.1] * 5)
+    questions = load_question_set(builtin_path("recruiter"))
+    folder = new_session_dir(tmp_path / "rec")
+    factory = lambda t: IncrementalTranscriber(t, WindowOptions(min_s=1, max_s=3))  # noqa: E731
+    results: list[object] = []
+    round_ = threading.Thread(target=lambda: results.append(run_session(
+        select(questions, "1,2"), questions, folder=folder, speaker=SilentSpeaker(),
+        recorder=InterruptedMidWindow(audio), transcriber=Stuck(),  # type: ignore[arg-type]
+        ui=RecordingUI(), policy=StopPolicy, stop=threading.Event(),  # type: ignore[arg-type]
+        incremental=factory)))
+    try:
+        round_.start()
+        round_.join(30)
+        assert not round_.is_alive(), "the round waited for the window in progress"
+        assert not release.is_set()  # the decode was left, not finished
+        assert not [t for t in threading.enumerate() if t.name == "incremental"]
+    finally:
+        release.set()
+        round_.join(30)
+    session = json.loads((folder / "session.json").read_text())
+    assert session["status"] == "interrupted"
+    assert [a["status"] for a in session["answers"]] == ["interrupted"]
+    assert (folder / "q01-about-yourself.wav").stat().st_size > audio.size  # kept on disk

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mockvoice.abandon import Abandoned, abandon
 from mockvoice.errors import AudioError
 from mockvoice.results import Transcript
 from mockvoice.speech import synthesize_to_file
@@ -206,6 +207,43 @@ def test_array_input_and_concurrent_load(whisper_checkpoint, jfk_flac):
     assert model._model is loaded
     assert "ask not what your country can do for you" in result.text.lower().replace(",", "")
     assert result.duration_s == pytest.approx(11.0, abs=0.01)
+
+
+@pytest.mark.slow
+def test_an_abandoned_decode_stops_at_its_next_step(transcriber, jfk_flac):
+    """Ctrl-C abandons the live transcriber's thread (mockvoice.abandon): its decode
+    raises at the next encoder or decoder step, and the model serves the next call."""
+    samples = load_audio(jfk_flac)
+    steps, stepping = [0], threading.Event()
+
+    def count(module: object, inputs: object, output: object) -> None:
+        steps[0] += 1
+        if steps[0] >= 5:
+            stepping.set()
+
+    outcome: list[BaseException | Transcript] = []
+
+    def work() -> None:
+        try:
+            outcome.append(transcriber.transcribe(samples))
+        except BaseException as e:  # noqa: BLE001 - what the thread ended with is the result
+            outcome.append(e)
+
+    counter = transcriber.whisper_model().decoder.register_forward_hook(count)
+    try:
+        thread = threading.Thread(target=work, name="decoding")
+        thread.start()
+        assert stepping.wait(120), "the decode never got going"
+        abandon(thread)
+        at_abandon = steps[0]
+        thread.join(120)
+        after = steps[0] - at_abandon
+    finally:
+        counter.remove()
+    assert isinstance(outcome[0], Abandoned), outcome
+    assert after <= 2, after  # the step under way when marked, at most one more by then
+    again = transcriber.transcribe(samples)  # other threads are not affected
+    assert "ask not what your country can do for you" in again.text.lower().replace(",", "")
 
 
 @pytest.fixture(scope="module")
