@@ -302,8 +302,9 @@ class IncrementalTranscriber:
     def close(self, *, now: bool = False) -> None:
         """Stop the background work without transcribing the rest (a silent answer).
 
-        With ``now`` (Ctrl-C ends the round), a decode in progress is abandoned at its
-        next step (mockvoice.abandon) instead of waited for.
+        With ``now`` (Ctrl-C ends the round), an openai-whisper decode in progress is
+        abandoned at its next step (mockvoice.abandon) instead of waited for;
+        faster-whisper's (CTranslate2, no hook between steps) is still waited for.
         """
         if now:
             abandon(self._thread)
