@@ -552,12 +552,11 @@ def test_ctrl_c_does_not_wait_for_a_window_in_progress(tmp_path: Path) -> None:
     questions = load_question_set(builtin_path("recruiter"))
     folder = new_session_dir(tmp_path / "rec")
     factory = lambda t: IncrementalTranscriber(t, WindowOptions(min_s=1, max_s=3))  # noqa: E731
-    results: list[object] = []
-    round_ = threading.Thread(target=lambda: results.append(run_session(
+    round_ = threading.Thread(target=lambda: run_session(
         select(questions, "1,2"), questions, folder=folder, speaker=SilentSpeaker(),
         recorder=InterruptedMidWindow(audio), transcriber=Stuck(),  # type: ignore[arg-type]
         ui=RecordingUI(), policy=StopPolicy, stop=threading.Event(),  # type: ignore[arg-type]
-        incremental=factory)))
+        incremental=factory))
     try:
         round_.start()
         round_.join(30)
