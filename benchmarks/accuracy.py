@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mockvoice.analysis import analyze  # noqa: E402
+from mockvoice.analysis.core import analyze  # noqa: E402
 from mockvoice.questions import builtin_path, load_question_set  # noqa: E402
 from mockvoice.results import Transcript  # noqa: E402
 

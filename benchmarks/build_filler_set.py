@@ -13,7 +13,7 @@ Three parts, written as 16 kHz FLAC clips plus ``labels.json`` in --out
   times into pauses of other real speech (jfk.flac, AMI speakers A and D),
   level-matched, sometimes with a short silence around them, sometimes right
   against the next word (where Whisper tends to fold a dropped filler).
-- **synth**: answers spoken by espeak-ng (mockvoice.speech.synthesize) piece
+- **synth**: answers spoken by espeak-ng (mockvoice.audio.speech.synthesize) piece
   by piece, "um"/"uh" among the pieces, joined with known offsets.
 
 Negatives ride along: jfk.flac alone, AMI speaker D's turn, a filler-free
@@ -57,9 +57,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mockvoice.speech import synthesize  # noqa: E402
-from mockvoice.transcribe import SAMPLE_RATE, load_audio  # noqa: E402
-from mockvoice.wavfile import to_pcm16  # noqa: E402
+from mockvoice.audio.speech import synthesize  # noqa: E402
+from mockvoice.audio.wavfile import to_pcm16  # noqa: E402
+from mockvoice.transcribe.whisper import SAMPLE_RATE, load_audio  # noqa: E402
 
 AMI = ROOT / "../shared/eval/ami-es2004a-excerpt"
 JFK = ROOT / "tests/data/jfk.flac"
@@ -97,7 +97,7 @@ SYNTH_ANSWERS: list[list[str]] = [
      "from the feedback of my team."],  # no filler
 ]
 SYNTH_FILLERS = {"um", "uh", "ummm", "uhh"}
-# Held out: never looked at while tuning mockvoice.hesitation.
+# Held out: never looked at while tuning mockvoice.hesitation.detect.
 HELDOUT_SEED = 11
 HELDOUT_RATE = 150  # words a minute; the tuned set uses espeak's default
 HELDOUT_ANSWERS: list[list[str]] = [

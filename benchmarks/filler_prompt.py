@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mockvoice.fillers import default_vocabulary  # noqa: E402
-from mockvoice.transcribe import (  # noqa: E402
+from mockvoice.analysis.fillers import default_vocabulary  # noqa: E402
+from mockvoice.transcribe.whisper import (  # noqa: E402
     FILLER_PROMPT,
     WhisperTranscriber,
     load_audio,

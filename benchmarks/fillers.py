@@ -11,11 +11,11 @@ set, then scores five ways of finding hesitations against the labels:
 
 - text only: hesitation fillers in the plain transcript;
 - text with the filler prompt;
-- text + audio: the above plus mockvoice.hesitation's findings (never counted
+- text + audio: the above plus mockvoice.hesitation.detect's findings (never counted
   twice: a text filler near a finding wins), each text filler moved to the
   steady vowel it stands for (Whisper often times a text "um" late);
 - text, filler prompt + audio + Whisper check: each audio finding confirmed by
-  mockvoice.filler_check (Whisper's odds for an "um" at that place in a crop, a
+  mockvoice.hesitation.check (Whisper's odds for an "um" at that place in a crop, a
   fresh decode of the crop, and the written words scored with the finding cut
   out): what the practice report and `mockvoice analyze` give.
 
@@ -42,12 +42,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mockvoice.filler_check import WhisperFillerCheck  # noqa: E402
-from mockvoice.fillers import default_vocabulary, find_fillers  # noqa: E402
-from mockvoice.hesitation import detect_hesitations, locate_text_fillers  # noqa: E402
+from mockvoice.analysis.fillers import default_vocabulary, find_fillers  # noqa: E402
+from mockvoice.analysis.tokens import tokenise  # noqa: E402
+from mockvoice.hesitation.check import WhisperFillerCheck  # noqa: E402
+from mockvoice.hesitation.detect import detect_hesitations, locate_text_fillers  # noqa: E402
 from mockvoice.results import Transcript, Word  # noqa: E402
-from mockvoice.tokens import tokenise  # noqa: E402
-from mockvoice.transcribe import FILLER_PROMPT, WhisperTranscriber, load_audio  # noqa: E402
+from mockvoice.transcribe.whisper import FILLER_PROMPT, WhisperTranscriber, load_audio  # noqa: E402
 
 HIT_WINDOW_S = 0.3
 Span = tuple[float, float]

@@ -38,16 +38,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mockvoice.faster import FasterWhisperTranscriber  # noqa: E402
-from mockvoice.incremental import IncrementalTranscriber  # noqa: E402
+from mockvoice.audio.recording import Listener, Recording, StopPolicy, level_dbfs  # noqa: E402
+from mockvoice.audio.speech import SilentSpeaker  # noqa: E402
+from mockvoice.audio.wavfile import SAMPLE_RATE, GrowingWav  # noqa: E402
+from mockvoice.practice.round import run_session  # noqa: E402
 from mockvoice.questions import builtin_path, load_question_set, select  # noqa: E402
-from mockvoice.recording import Listener, Recording, StopPolicy, level_dbfs  # noqa: E402
 from mockvoice.results import AnswerReport, Transcript  # noqa: E402
-from mockvoice.session import run_session  # noqa: E402
-from mockvoice.speech import SilentSpeaker  # noqa: E402
-from mockvoice.storage import new_session_dir  # noqa: E402
-from mockvoice.transcribe import WhisperTranscriber, load_audio  # noqa: E402
-from mockvoice.wavfile import SAMPLE_RATE, GrowingWav  # noqa: E402
+from mockvoice.store.files import new_session_dir  # noqa: E402
+from mockvoice.transcribe.faster import FasterWhisperTranscriber  # noqa: E402
+from mockvoice.transcribe.incremental import IncrementalTranscriber  # noqa: E402
+from mockvoice.transcribe.whisper import WhisperTranscriber, load_audio  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval" / "ami-es2004a-excerpt"
 BLOCK = SAMPLE_RATE // 10
@@ -304,7 +304,7 @@ def answers(args: argparse.Namespace) -> None:
         last = inc.windows[-1]
         print(f"       last window: {last.kind} {last.start_s:.1f}-{last.end_s:.1f} s, "
               f"{last.seconds:.2f} s")
-        ahead = inc.idle  # mockvoice.check_ahead.CheckAhead, set by the session
+        ahead = inc.idle  # mockvoice.hesitation.ahead.CheckAhead, set by the session
         if ahead is not None and ahead.check is not None:
             print(f"       Whisper check of the hesitations: {ahead.checked} finding(s) "
                   f"checked while the answer was spoken, "

@@ -26,15 +26,15 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from test_session import FakeRecorder, RecordingUI  # noqa: E402
 
+from mockvoice.audio.recording import StopPolicy  # noqa: E402
+from mockvoice.audio.speech import SilentSpeaker  # noqa: E402
+from mockvoice.practice.round import run_session  # noqa: E402
 from mockvoice.questions import builtin_path, load_question_set  # noqa: E402
-from mockvoice.recording import StopPolicy  # noqa: E402
 from mockvoice.results import Transcript, Word  # noqa: E402
-from mockvoice.session import run_session  # noqa: E402
-from mockvoice.sessions import INDEX_NAME, list_sessions, load_session  # noqa: E402
-from mockvoice.speech import SilentSpeaker  # noqa: E402
-from mockvoice.storage import new_session_dir  # noqa: E402
-from mockvoice.transcribe import FakeTranscriber  # noqa: E402
-from mockvoice.writers import get_writer  # noqa: E402
+from mockvoice.review.writers import get_writer  # noqa: E402
+from mockvoice.store.files import new_session_dir  # noqa: E402
+from mockvoice.store.sessions import INDEX_NAME, list_sessions, load_session  # noqa: E402
+from mockvoice.transcribe.whisper import FakeTranscriber  # noqa: E402
 
 TEXT = ("Um, so I studied physics and then I worked as a data engineer for five years. "
         "I led the migration of our pipeline and, like, we cut the costs by forty percent. "

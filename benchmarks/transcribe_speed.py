@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mockvoice.transcribe import SAMPLE_RATE, WhisperTranscriber, load_audio  # noqa: E402
+from mockvoice.transcribe.whisper import SAMPLE_RATE, WhisperTranscriber, load_audio  # noqa: E402
 
 DEFAULT_AUDIO = ROOT / "../shared/eval/ami-es2004a-excerpt/source3.wav"
 

@@ -1,4 +1,6 @@
-"""Question sets: TOML files under ``prompts/``, loaded and validated strictly.
+"""Question sets: TOML files, built in (``mockvoice.prompts``) or the user's own
+(``$MOCKVOICE_HOME/prompts``, overriding a built-in set of the same name), loaded and
+validated strictly.
 
 A question set is user-editable data, so every mistake in it is reported as a
 QuestionFileError naming the file, the question (number and id) and the field,
@@ -11,17 +13,16 @@ listing start instantly.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mockvoice import paths
 from mockvoice.errors import QuestionFileError, UsageError
 
 SCHEMA = 1
-PROMPTS_ENV = "MOCKVOICE_PROMPTS"
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SET_KEYS = {"schema", "name", "title", "source", "questions", "checklist"}
@@ -65,33 +66,52 @@ class QuestionSet:
     checklist: tuple[str, ...] = ()  # what you should come away knowing; ends every summary
 
 
-def prompts_dir() -> Path:
-    """The folder of built-in sets: ``<repo>/prompts``, or ``$MOCKVOICE_PROMPTS``."""
-    override = os.environ.get(PROMPTS_ENV)
-    if override:
-        return Path(override).expanduser()
-    return Path(__file__).resolve().parent.parent / "prompts"
+@dataclass(frozen=True)
+class SetFile:
+    """A question set on disk and where it comes from (for `mockvoice prompts`)."""
+
+    name: str
+    path: Path
+    origin: str  # "built-in", or "user" for a file in $MOCKVOICE_HOME/prompts
+
+
+def _builtin_dir() -> Path:
+    # A wheel installs unpacked, so the package's resources are plain files.
+    return Path(str(paths.builtin_prompts()))
+
+
+def _stems(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.toml")
+                  if p.stem not in _NOT_SETS and _ID_RE.match(p.stem))
+
+
+def set_files() -> list[SetFile]:
+    """Every question set by name: a user file overrides the built-in set of its name."""
+    builtin = _builtin_dir()
+    found = {n: SetFile(n, builtin / f"{n}.toml", "built-in") for n in _stems(builtin)}
+    user = paths.user_prompts()
+    found |= {n: SetFile(n, user / f"{n}.toml", "user") for n in _stems(user)}
+    return [found[n] for n in sorted(found)]
 
 
 def available_sets() -> list[str]:
-    folder = prompts_dir()
-    if not folder.is_dir():
-        return []
-    return sorted(p.stem for p in folder.glob("*.toml") if p.stem not in _NOT_SETS)
+    return [s.name for s in set_files()]
 
 
 def builtin_path(name: str) -> Path:
-    """The file of the built-in set ``name``; QuestionFileError lists the sets if unknown."""
-    folder = prompts_dir()
-    path = folder / f"{name}.toml"
+    """The file of the set ``name``; QuestionFileError lists the sets if unknown."""
     # A name is a file stem, never a path: "../x" must not escape the folder.
-    if not _ID_RE.match(name) or name in _NOT_SETS or not path.is_file():
+    match = [s for s in set_files() if s.name == name] if _ID_RE.match(name) else []
+    if not match:
         names = ", ".join(available_sets()) or "none"
         raise QuestionFileError(
-            f"Unknown question set {name!r} (looked in {folder}).",
+            f"Unknown question set {name!r} (looked in {_builtin_dir()} and "
+            f"{paths.user_prompts()}).",
             f"use one of: {names}; or pass the path of a .toml file",
         )
-    return path
+    return match[0].path
 
 
 def load_question_set(path: str | Path) -> QuestionSet:
@@ -266,7 +286,7 @@ def _parse_question(item: dict[str, Any], number: int, where: _Where) -> Questio
 def _parse_point(raw: dict[str, Any], where: _Where, prefix: str) -> GuidancePoint:
     # Imported here: content owns the rules, and importing it at the top would be circular
     # in spirit (content reads GuidancePoint) even though it is not at run time.
-    from mockvoice.content import RULES
+    from mockvoice.analysis.content import RULES
 
     _check_keys(raw, _GUIDANCE_KEYS, where, prefix + ".")
     gid = _get_id(raw, where, f"{prefix}.id")

@@ -91,7 +91,7 @@ class Pause:
 
 @dataclass(frozen=True)
 class Hesitation:
-    """An "um"/"uh" heard in the audio but missing from the text (mockvoice.hesitation)."""
+    """An "um"/"uh" heard in the audio but missing from the text (mockvoice.hesitation.detect)."""
 
     start: float
     length: float

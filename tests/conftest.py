@@ -18,7 +18,7 @@ ROOT = Path(__file__).parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from mockvoice.checkpoint import CheckpointInfo, cache_dir, convert_bundled  # noqa: E402
+from mockvoice.transcribe.checkpoint import CheckpointInfo, cache_dir, convert_bundled  # noqa: E402
 
 # A shell runs a command started with `&` with Ctrl-C (SIGINT) ignored, and the
 # `mockvoice practice` processes the tests start would inherit that: Python then
@@ -68,3 +68,15 @@ def audio_server() -> None:
         if os.environ.get("MOCKVOICE_REQUIRE_AUDIO"):
             pytest.fail("no PulseAudio server is running; scripts/test.sh starts one")
         pytest.skip("no audio server (scripts/test.sh starts PulseAudio with a null sink)")
+
+
+@pytest.fixture(autouse=True)
+def mockvoice_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                   mockvoice_cache: Path) -> Path:
+    """Every test gets an empty MOCKVOICE_HOME: no user question set or recording of the
+    developer's leaks in, and nothing a test writes lands in the checkout. The cache (the
+    converted model, spoken questions) stays one folder for the whole run."""
+    home = tmp_path_factory.mktemp("mockvoice-home")
+    monkeypatch.setenv("MOCKVOICE_HOME", str(home))
+    monkeypatch.delenv("MOCKVOICE_RECORDINGS", raising=False)
+    return home

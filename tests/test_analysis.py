@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockvoice.analysis import RULES, analyze
+from mockvoice.analysis.core import RULES, analyze
 from mockvoice.questions import GuidancePoint, Question, builtin_path, load_question_set
 from mockvoice.results import AnswerReport, Transcript, Word
 
@@ -175,7 +175,7 @@ def test_pace_tips_use_the_stated_band():
 
 
 def test_hesitations_heard_in_the_audio_count_towards_the_fillers_tip():
-    from mockvoice.analysis import retip
+    from mockvoice.analysis.core import retip
     from mockvoice.results import Hesitation
 
     # One "um" in the text of 45 words: few fillers, on the text alone.

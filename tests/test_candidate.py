@@ -12,13 +12,13 @@ import pytest
 from fakes import answer_practice  # type: ignore[import-not-found]
 from rich.console import Console
 
-from mockvoice.analysis import analyze
+from mockvoice.analysis.core import analyze
+from mockvoice.audio.speech import synthesize_to_file
 from mockvoice.errors import QuestionFileError
+from mockvoice.practice.round import SessionResult
 from mockvoice.questions import available_sets, builtin_path, load_question_set
-from mockvoice.report import render_summary
 from mockvoice.results import Transcript, Word
-from mockvoice.session import SessionResult
-from mockvoice.speech import synthesize_to_file
+from mockvoice.review.terminal import render_summary
 
 GUIDE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "recruiter-stage.md"
 CANDIDATE = load_question_set(builtin_path("candidate"))

@@ -1,4 +1,4 @@
-"""Whisper's check of the hesitations, done while the person speaks (mockvoice.check_ahead):
+"""Whisper's check of the hesitations, done while the person speaks (mockvoice.hesitation.ahead):
 the report must be the one a check after the answer gives, with less left to check."""
 
 from __future__ import annotations
@@ -11,13 +11,17 @@ import pytest
 from test_hesitation import _text_fillers, recording, speech_in_words, vowel
 from test_incremental import feed
 
-from mockvoice.check_ahead import CheckAhead, text_filler_starts
-from mockvoice.filler_check import CONTEXT_S, RememberedCheck, WhisperFillerCheck
-from mockvoice.frames import FrameMeter
-from mockvoice.hesitation import detect_hesitations
-from mockvoice.incremental import IncrementalTranscriber, WindowOptions, transcribe_windowed
+from mockvoice.audio.frames import FrameMeter
+from mockvoice.audio.wavfile import SAMPLE_RATE
+from mockvoice.hesitation.ahead import CheckAhead, text_filler_starts
+from mockvoice.hesitation.check import CONTEXT_S, RememberedCheck, WhisperFillerCheck
+from mockvoice.hesitation.detect import detect_hesitations
 from mockvoice.results import Word
-from mockvoice.wavfile import SAMPLE_RATE
+from mockvoice.transcribe.incremental import (
+    IncrementalTranscriber,
+    WindowOptions,
+    transcribe_windowed,
+)
 
 FILLERS = Path(__file__).parent / "data" / "fillers"
 
@@ -119,7 +123,7 @@ def test_a_failing_idle_work_stops_only_itself():
 
 @pytest.mark.slow
 def test_live_check_ahead_gives_the_report_a_check_afterwards_gives(whisper_checkpoint):
-    from mockvoice.transcribe import WhisperTranscriber, load_audio
+    from mockvoice.transcribe.whisper import WhisperTranscriber, load_audio
 
     # Three real "um"s, one answer: jfk with B's um, D's "menu display [um]", B's own.
     pause = np.zeros(int(0.8 * SAMPLE_RATE), np.float32)

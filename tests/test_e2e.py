@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from fakes import wait_for_wav  # type: ignore[import-not-found]
 
-from mockvoice.speech import synthesize_to_file
+from mockvoice.audio.speech import synthesize_to_file
 
 pytestmark = [pytest.mark.audio, pytest.mark.slow]
 
@@ -152,10 +152,10 @@ def test_spoken_question_is_heard_on_the_audio_server(audio_server: None, tmp_pa
     """The speaker really plays: what it says comes back through the sink's monitor."""
     import threading
 
-    from mockvoice.devices import list_devices, resolve_input
-    from mockvoice.recording import SoundDeviceRecorder, StopPolicy
-    from mockvoice.speech import TTSSpeaker
-    from mockvoice.transcribe import WhisperTranscriber
+    from mockvoice.audio.devices import list_devices, resolve_input
+    from mockvoice.audio.recording import SoundDeviceRecorder, StopPolicy
+    from mockvoice.audio.speech import TTSSpeaker
+    from mockvoice.transcribe.whisper import WhisperTranscriber
 
     speaker = TTSSpeaker(tmp_path / "cache")
     speaker.prepare(["Tell me about yourself. What is your greatest strength?"])

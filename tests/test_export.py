@@ -13,10 +13,10 @@ import pytest
 from test_cli import fails_clearly, mockvoice
 from test_sessions import HOSTILE_TEXT, make_session, timed
 
-from mockvoice.export import MAX_CHARS, Cue, cues, export_captions, write_srt, write_vtt
 from mockvoice.results import Transcript, Word
-from mockvoice.sessions import load_session
-from mockvoice.transcribe import FakeTranscriber, WhisperTranscriber
+from mockvoice.review.captions import MAX_CHARS, Cue, cues, export_captions, write_srt, write_vtt
+from mockvoice.store.sessions import load_session
+from mockvoice.transcribe.whisper import FakeTranscriber, WhisperTranscriber
 
 
 def test_cues_are_short_lines_that_break_at_sentences_and_pauses() -> None:
@@ -70,7 +70,7 @@ def jfk_session(whisper_checkpoint: Any, jfk_flac: Path,
                 tmp_path_factory: pytest.TempPathFactory) -> Path:
     from test_session import FakeRecorder
 
-    from mockvoice.transcribe import load_audio
+    from mockvoice.transcribe.whisper import load_audio
 
     root = tmp_path_factory.mktemp("recordings")
     return make_session(root, "1", WhisperTranscriber(str(whisper_checkpoint.path)),

@@ -6,10 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from mockvoice.faster import FasterWhisperTranscriber
-from mockvoice.incremental import IncrementalTranscriber, WindowOptions, transcribe_windowed
-from mockvoice.transcribe import load_audio, longest_loop
-from mockvoice.wavfile import SAMPLE_RATE
+from mockvoice.audio.wavfile import SAMPLE_RATE
+from mockvoice.transcribe.faster import FasterWhisperTranscriber
+from mockvoice.transcribe.incremental import (
+    IncrementalTranscriber,
+    WindowOptions,
+    transcribe_windowed,
+)
+from mockvoice.transcribe.whisper import load_audio, longest_loop
 
 DATA = Path(__file__).parent / "data"
 

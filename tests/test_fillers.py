@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from mockvoice.analysis import analyze
-from mockvoice.errors import QuestionFileError
-from mockvoice.fillers import (
+from mockvoice.analysis.core import analyze
+from mockvoice.analysis.fillers import (
     default_vocabulary,
     find_bursts,
     load_vocabulary,
     vocabulary_path,
 )
+from mockvoice.errors import QuestionFileError
 from mockvoice.questions import Question
 from mockvoice.results import FillerHit, Transcript, Word
 
@@ -56,7 +56,6 @@ def test_discourse_fillers_in_context(text, expected):
 
 def test_builtin_vocabulary_is_the_default(monkeypatch):
     monkeypatch.delenv("MOCKVOICE_FILLERS", raising=False)
-    monkeypatch.delenv("MOCKVOICE_PROMPTS", raising=False)
     assert vocabulary_path() == BUILTIN
     vocab = default_vocabulary()
     assert {"um", "uh", "er", "ah", "hmm", "mm"} <= set(vocab.hesitations)
@@ -75,12 +74,13 @@ def test_user_vocabulary_is_used(tmp_path, monkeypatch):
     assert r.fillers.counts == {"innit": 1, "um": 1}  # "like" is not in this vocabulary
 
 
-def test_prompts_folder_without_fillers_falls_back_to_builtin(tmp_path, monkeypatch):
+def test_user_prompts_folder_without_fillers_falls_back_to_builtin(tmp_path, monkeypatch):
     monkeypatch.delenv("MOCKVOICE_FILLERS", raising=False)
-    monkeypatch.setenv("MOCKVOICE_PROMPTS", str(tmp_path))
+    monkeypatch.setenv("MOCKVOICE_HOME", str(tmp_path))
     assert vocabulary_path() == BUILTIN
-    (tmp_path / "fillers.toml").write_text(BUILTIN.read_text())
-    assert vocabulary_path() == tmp_path / "fillers.toml"
+    (tmp_path / "prompts").mkdir()
+    (tmp_path / "prompts" / "fillers.toml").write_text(BUILTIN.read_text())
+    assert vocabulary_path() == tmp_path / "prompts" / "fillers.toml"
 
 
 @pytest.mark.parametrize(

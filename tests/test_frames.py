@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mockvoice.frames import SAMPLE_RATE, FrameMeter, Frames, holds_voice, measure
-from mockvoice.wavfile import as_stored
+from mockvoice.audio.frames import SAMPLE_RATE, FrameMeter, Frames, holds_voice, measure
+from mockvoice.audio.wavfile import as_stored
 
 BLOCK = SAMPLE_RATE // 10
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mockvoice.frames import measure
-from mockvoice.hesitation import (
+from mockvoice.audio.frames import measure
+from mockvoice.hesitation.detect import (
     SAMPLE_RATE,
     Frames,
     Hesitation,
@@ -318,8 +318,8 @@ def _labels() -> dict[str, dict]:
 
 
 def _text_fillers(words: list[Word]) -> list[float]:
-    from mockvoice.fillers import default_vocabulary, find_fillers
-    from mockvoice.tokens import tokenise
+    from mockvoice.analysis.fillers import default_vocabulary, find_fillers
+    from mockvoice.analysis.tokens import tokenise
 
     tokens, _ = tokenise(words)
     return [h.start for h in find_fillers(tokens, default_vocabulary())
@@ -328,7 +328,7 @@ def _text_fillers(words: list[Word]) -> list[float]:
 
 @pytest.fixture(scope="module")
 def whisper(whisper_checkpoint):
-    from mockvoice.transcribe import WhisperTranscriber
+    from mockvoice.transcribe.whisper import WhisperTranscriber
 
     model = WhisperTranscriber(str(whisper_checkpoint.path))  # with mockvoice's filler prompt
     model.load()
@@ -338,8 +338,8 @@ def whisper(whisper_checkpoint):
 @pytest.mark.slow
 @pytest.mark.parametrize("clip", ["jfk-um.flac", "ami-b-um.flac"])
 def test_a_real_um_is_found_at_its_time(whisper, clip):
-    from mockvoice.filler_check import WhisperFillerCheck
-    from mockvoice.transcribe import load_audio
+    from mockvoice.hesitation.check import WhisperFillerCheck
+    from mockvoice.transcribe.whisper import load_audio
 
     samples = load_audio(FILLERS / clip)
     label = _labels()[clip]["fillers"]
@@ -349,7 +349,7 @@ def test_a_real_um_is_found_at_its_time(whisper, clip):
     text = _text_fillers(transcript.words)
     found = detect_hesitations(samples, transcript.words, text_fillers=text)
     # Found by the text or the audio, within 0.3 s, and once only; Whisper's second
-    # opinion (mockvoice.filler_check) keeps it.
+    # opinion (mockvoice.hesitation.check) keeps it.
     times = text + [h.start for h in found]
     near = [t for t in times if start - 0.3 <= t <= end + 0.3]
     assert len(near) == 1, (times, label, transcript.words)
@@ -364,7 +364,7 @@ def test_a_real_um_is_found_at_its_time(whisper, clip):
 
 @pytest.mark.slow
 def test_jfk_alone_has_no_hesitation(whisper, jfk_flac):
-    from mockvoice.transcribe import load_audio
+    from mockvoice.transcribe.whisper import load_audio
 
     samples = load_audio(jfk_flac)
     transcript = whisper.transcribe(samples)
@@ -374,8 +374,8 @@ def test_jfk_alone_has_no_hesitation(whisper, jfk_flac):
 
 @pytest.mark.slow
 def test_whisper_prefers_an_um_where_one_was_dropped_not_in_a_drawn_out_word(whisper):
-    from mockvoice.filler_check import WhisperFillerCheck
-    from mockvoice.transcribe import FakeTranscriber, load_audio
+    from mockvoice.hesitation.check import WhisperFillerCheck
+    from mockvoice.transcribe.whisper import FakeTranscriber, load_audio
 
     check = WhisperFillerCheck.for_transcriber(whisper)
     assert check is not None and check.prompt == whisper.initial_prompt
@@ -408,8 +408,8 @@ def test_an_um_timed_as_a_word_with_its_voice_outside_is_confirmed_by_removal(wh
     the "um" (1.1 s) and the word's own voice lies just before that span, so the steady
     vowel is alone in the word: the signal alone cannot tell it from "a" drawn out. Cut
     out, the words as written stay as likely: it is reported with the check."""
-    from mockvoice.filler_check import WhisperFillerCheck
-    from mockvoice.transcribe import load_audio
+    from mockvoice.hesitation.check import WhisperFillerCheck
+    from mockvoice.transcribe.whisper import load_audio
 
     samples = load_audio(FILLERS / "ami-d-a-um.flac")
     (label,) = _labels()["ami-d-a-um.flac"]["fillers"]
@@ -428,7 +428,7 @@ def test_an_um_timed_as_a_word_with_its_voice_outside_is_confirmed_by_removal(wh
 
 
 def test_words_heard_only_where_the_finding_is_count_as_dropped():
-    from mockvoice.filler_check import inserted_at
+    from mockvoice.hesitation.check import inserted_at
 
     # B's restart: the transcript has "when you've got", the fresh decode of the crop
     # "When they're... When you've got the" with the finding before "when".
@@ -446,7 +446,7 @@ def test_words_heard_only_where_the_finding_is_count_as_dropped():
 
 
 def test_an_um_inside_a_word_may_go_on_either_side_of_it():
-    from mockvoice.filler_check import um_places
+    from mockvoice.hesitation.check import um_places
 
     words = [(0.0, 0.4), (0.5, 0.9), (1.0, 1.3)]
     # In a gap: one place, by the words' middles.
@@ -466,8 +466,8 @@ def test_an_um_folded_into_the_end_of_the_word_before_is_scored_after_that_word(
     """D: "It's got a menu display [um]", B's real "um" right after the word. Whisper
     stretches "display." over the "um", so that word's middle falls after the "um"'s.
     Tried only before "display." (as the words' middles say), the "um" scored -17."""
-    from mockvoice.filler_check import WhisperFillerCheck
-    from mockvoice.transcribe import load_audio
+    from mockvoice.hesitation.check import WhisperFillerCheck
+    from mockvoice.transcribe.whisper import load_audio
 
     samples = load_audio(FILLERS / "ami-d-um-after.flac")
     (label,) = _labels()["ami-d-um-after.flac"]["fillers"]
@@ -492,8 +492,8 @@ def test_a_restart_the_transcript_dropped_is_not_taken_for_an_um(whisper):
     """B's "When they're..." (the "they're" drawn out) at the start of an answer: in a
     longer answer Whisper tiny.en drops those two words (benchmarks/fillers.py's sets, B
     from 6.1 s), and the signal alone takes the drawn-out voice for an "um"."""
-    from mockvoice.filler_check import WhisperFillerCheck
-    from mockvoice.transcribe import load_audio
+    from mockvoice.hesitation.check import WhisperFillerCheck
+    from mockvoice.transcribe.whisper import load_audio
 
     samples = load_audio(FILLERS / "ami-b-um.flac")[int(1.8 * 16000):]
     words = whisper.transcribe(samples).words
@@ -510,7 +510,7 @@ def test_a_restart_the_transcript_dropped_is_not_taken_for_an_um(whisper):
 
 
 def test_report_carries_hesitations_beside_fillers_and_round_trips():
-    from mockvoice.hesitation import add_hesitations
+    from mockvoice.hesitation.detect import add_hesitations
     from mockvoice.results import AnswerReport, FillerHit, FillerSummary
 
     x = recording(**speech_in_words(AROUND_A_GAP), um=(0.70, vowel(0.45)))
@@ -533,10 +533,10 @@ def test_analyze_reports_from_the_audio_when_whisper_cannot_check(tmp_path, monk
                                                                    capsys):
     """A torch error inside Whisper's second opinion costs the check, not the report."""
     from mockvoice import cli
-    from mockvoice.filler_check import WhisperFillerCheck
+    from mockvoice.audio.wavfile import GrowingWav
+    from mockvoice.hesitation.check import WhisperFillerCheck
     from mockvoice.results import Transcript
-    from mockvoice.transcribe import FakeTranscriber
-    from mockvoice.wavfile import GrowingWav
+    from mockvoice.transcribe.whisper import FakeTranscriber
 
     x = recording(**speech_in_words(AROUND_A_GAP), um=(0.70, vowel(0.45)))
     wav = tmp_path / "answer.wav"

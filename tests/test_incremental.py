@@ -20,9 +20,16 @@ import jiwer
 import numpy as np
 import pytest
 
-from mockvoice import abandon
-from mockvoice.checkpoint import CheckpointInfo
-from mockvoice.incremental import (
+from mockvoice.audio.recording import Listener, Recording, StopPolicy
+from mockvoice.audio.speech import SilentSpeaker
+from mockvoice.audio.wavfile import SAMPLE_RATE, GrowingWav
+from mockvoice.practice.round import run_session
+from mockvoice.questions import builtin_path, load_question_set, select
+from mockvoice.results import Transcript, Word
+from mockvoice.store.files import new_session_dir
+from mockvoice.transcribe import abandon
+from mockvoice.transcribe.checkpoint import CheckpointInfo
+from mockvoice.transcribe.incremental import (
     IncrementalTranscriber,
     Window,
     WindowOptions,
@@ -30,14 +37,7 @@ from mockvoice.incremental import (
     shift,
     transcribe_windowed,
 )
-from mockvoice.questions import builtin_path, load_question_set, select
-from mockvoice.recording import Listener, Recording, StopPolicy
-from mockvoice.results import Transcript, Word
-from mockvoice.session import run_session
-from mockvoice.speech import SilentSpeaker
-from mockvoice.storage import new_session_dir
-from mockvoice.wavfile import SAMPLE_RATE, GrowingWav
-from mockvoice.windows import FRAME, Segmenter, pause_threshold, smoothed_db
+from mockvoice.transcribe.windows import FRAME, Segmenter, pause_threshold, smoothed_db
 
 BLOCK = SAMPLE_RATE // 10  # the recorder's 0.1 s blocks
 WORD_S = 0.3
@@ -381,7 +381,7 @@ def matched_words(a: Transcript, b: Transcript) -> list[tuple[Word, Word]]:
 @pytest.mark.slow
 def test_whisper_incremental_matches_batch_on_jfk(whisper_checkpoint: CheckpointInfo,
                                                   jfk_flac: Path) -> None:
-    from mockvoice.transcribe import WhisperTranscriber, load_audio
+    from mockvoice.transcribe.whisper import WhisperTranscriber, load_audio
 
     audio = load_audio(jfk_flac)
     whisper = WhisperTranscriber(str(whisper_checkpoint.path))
@@ -413,8 +413,8 @@ def test_whisper_incremental_matches_batch_on_jfk(whisper_checkpoint: Checkpoint
 @pytest.mark.slow
 def test_whisper_incremental_on_synthesized_answer(whisper_checkpoint: CheckpointInfo,
                                                    tmp_path: Path) -> None:
-    from mockvoice.speech import synthesize
-    from mockvoice.transcribe import WhisperTranscriber, load_audio
+    from mockvoice.audio.speech import synthesize
+    from mockvoice.transcribe.whisper import WhisperTranscriber, load_audio
 
     sentences = [
         "I studied physics at university and then moved into data engineering.",

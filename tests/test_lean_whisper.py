@@ -1,4 +1,4 @@
-"""mockvoice.lean_whisper: the numpy word-timing DTW finds Whisper's own path.
+"""mockvoice.transcribe.patches: the numpy word-timing DTW finds Whisper's own path.
 
 (The encoder memo is tested with the real model in test_transcribe.py.)"""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mockvoice.lean_whisper import dtw
+from mockvoice.transcribe.patches import dtw
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (1, 6), (6, 1), (3, 3), (40, 550), (90, 1500)])
@@ -25,16 +25,16 @@ def test_whispers_word_timing_uses_it_once_a_model_is_loaded(whisper_checkpoint)
     import torch
     import whisper.timing
 
-    from mockvoice.transcribe import WhisperTranscriber
+    from mockvoice.transcribe.whisper import WhisperTranscriber
 
     WhisperTranscriber(str(whisper_checkpoint.path)).load()
-    assert whisper.timing.dtw.__module__ == "mockvoice.lean_whisper"
+    assert whisper.timing.dtw.__module__ == "mockvoice.transcribe.patches"
     x = np.random.default_rng(1).standard_normal((5, 20))
     np.testing.assert_array_equal(whisper.timing.dtw(torch.from_numpy(x)), dtw(x))
 
 
 def test_looping_needs_a_long_repeated_tail():
-    from mockvoice.lean_whisper import looping
+    from mockvoice.transcribe.patches import looping
 
     uh = [1, 2] * 12  # " uh," twelve times: 24 tokens
     assert looping([7, 8, 9, *uh])
@@ -49,7 +49,7 @@ def test_looping_needs_a_long_repeated_tail():
 
 NUMBA_AFTER_LOAD = """
 import sys
-from mockvoice.lean_whisper import import_whisper
+from mockvoice.transcribe.patches import import_whisper
 import_whisper()
 import whisper.timing
 print("numba loaded:", "numba" in sys.modules)

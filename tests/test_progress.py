@@ -18,16 +18,16 @@ import numpy as np
 import pytest
 from fakes import QuietUI  # type: ignore[import-not-found]
 
-from mockvoice.progress import PLOT_SIZE_PX, bars, session_trend, trends
+from mockvoice.audio.recording import Recording, StopPolicy
+from mockvoice.audio.speech import SilentSpeaker
+from mockvoice.audio.wavfile import GrowingWav
+from mockvoice.practice.round import run_session
 from mockvoice.questions import builtin_path, load_question_set, select
-from mockvoice.recording import Recording, StopPolicy
 from mockvoice.results import Transcript, Word
-from mockvoice.session import run_session
-from mockvoice.sessions import load_session, session_ids
-from mockvoice.speech import SilentSpeaker
-from mockvoice.storage import new_session_dir
-from mockvoice.transcribe import FakeTranscriber
-from mockvoice.wavfile import GrowingWav
+from mockvoice.review.progress import PLOT_SIZE_PX, bars, session_trend, trends
+from mockvoice.store.files import new_session_dir
+from mockvoice.store.sessions import load_session, session_ids
+from mockvoice.transcribe.whisper import FakeTranscriber
 
 TONE = (0.3 * np.sin(np.arange(16000 * 3) / 4)).astype(np.float32)
 

@@ -13,6 +13,7 @@ from mockvoice.questions import (
     builtin_path,
     load_question_set,
     select,
+    set_files,
 )
 
 EXPECTED = {
@@ -52,20 +53,21 @@ def test_builtin_texts(recruiter):
     assert recruiter.questions[7].text.startswith("What things are you not good at")
 
 
-def test_builtin_path_default_and_env_override(tmp_path, monkeypatch):
-    monkeypatch.delenv("MOCKVOICE_PROMPTS", raising=False)
+def test_builtin_path_default_and_user_override(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOCKVOICE_HOME", str(tmp_path))
     repo = Path(__file__).resolve().parent.parent
     assert builtin_path("recruiter") == repo / "prompts" / "recruiter.toml"
-    (tmp_path / "mine.toml").write_text(MINIMAL)
-    monkeypatch.setenv("MOCKVOICE_PROMPTS", str(tmp_path))
-    assert builtin_path("mine") == tmp_path / "mine.toml"
-    with pytest.raises(QuestionFileError) as e:
-        builtin_path("recruiter")
-    assert "mine" in str(e.value)
+    (tmp_path / "prompts").mkdir()
+    (tmp_path / "prompts" / "mine.toml").write_text(MINIMAL)
+    assert builtin_path("mine") == tmp_path / "prompts" / "mine.toml"
+    assert builtin_path("recruiter") == repo / "prompts" / "recruiter.toml"  # still built in
+    (tmp_path / "prompts" / "recruiter.toml").write_text(MINIMAL)
+    assert builtin_path("recruiter") == tmp_path / "prompts" / "recruiter.toml"
+    origins = {s.name: s.origin for s in set_files()}
+    assert origins == {"candidate": "built-in", "mine": "user", "recruiter": "user"}
 
 
 def test_unknown_builtin_lists_available_sets(monkeypatch):
-    monkeypatch.delenv("MOCKVOICE_PROMPTS", raising=False)
     with pytest.raises(QuestionFileError) as e:
         builtin_path("engineering-manager")
     assert "engineering-manager" in str(e.value)
@@ -233,7 +235,7 @@ def test_questions_module_is_light():
     import subprocess
     import sys
 
-    code = ("import sys, mockvoice.questions, mockvoice.analysis; "
+    code = ("import sys, mockvoice.questions, mockvoice.analysis.core; "
             "print(any(m in sys.modules for m in ('numpy', 'torch', 'whisper')))")
     repo = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -250,7 +252,6 @@ def test_star_and_unless_load(tmp_path):
 
 
 def test_filler_vocabulary_is_not_a_question_set(monkeypatch):
-    monkeypatch.delenv("MOCKVOICE_PROMPTS", raising=False)
     from mockvoice.questions import available_sets
 
     assert "fillers" not in available_sets() and "recruiter" in available_sets()

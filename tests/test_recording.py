@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mockvoice.devices import Device, resolve_input
+from mockvoice.audio.devices import Device, resolve_input
+from mockvoice.audio.recording import Resampler, StopPolicy, level_dbfs
 from mockvoice.errors import DeviceError
-from mockvoice.recording import Resampler, StopPolicy, level_dbfs
 
 LOUD, QUIET = -20.0, -70.0
 

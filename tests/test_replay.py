@@ -18,10 +18,14 @@ import numpy as np
 import pytest
 from fakes import QuietUI  # type: ignore[import-not-found]
 
-from mockvoice.analysis import analyze
+from mockvoice.analysis.core import analyze
+from mockvoice.audio.recording import Recording, StopPolicy
+from mockvoice.audio.speech import SilentSpeaker, synthesize_to_file
+from mockvoice.audio.wavfile import GrowingWav
+from mockvoice.practice.round import run_session
 from mockvoice.questions import builtin_path, load_question_set, select
-from mockvoice.recording import Recording, StopPolicy
-from mockvoice.replay import (
+from mockvoice.results import Transcript, Word
+from mockvoice.review.replay import (
     BACK,
     FORWARD,
     QUIT,
@@ -32,12 +36,8 @@ from mockvoice.replay import (
     parse_keys,
     render_words,
 )
-from mockvoice.results import Transcript, Word
-from mockvoice.session import run_session
-from mockvoice.speech import SilentSpeaker, synthesize_to_file
-from mockvoice.storage import new_session_dir
-from mockvoice.transcribe import FakeTranscriber, WhisperTranscriber, load_audio
-from mockvoice.wavfile import GrowingWav
+from mockvoice.store.files import new_session_dir
+from mockvoice.transcribe.whisper import FakeTranscriber, WhisperTranscriber, load_audio
 
 # --- pure logic ---------------------------------------------------------------------------
 
@@ -273,7 +273,7 @@ def test_a_missing_or_damaged_recording_fails_clearly(tmp_path: Path, damage: st
 
 
 def test_hesitations_heard_in_the_audio_are_shown_between_words() -> None:
-    from mockvoice.replay import render_words
+    from mockvoice.review.replay import render_words
 
     words = [Word("I", 0.0, 0.2), Word("think", 1.5, 1.8), Word("so.", 2.0, 2.3)]
     shown = render_words(words, set(), None, hesitations=[0.5, 3.0])

@@ -31,10 +31,10 @@ from test_sessions import HOSTILE_QUESTION, HOSTILE_TEXT, make_session, timed
 
 from mockvoice.errors import UsageError
 from mockvoice.results import Transcript
-from mockvoice.sessions import load_session
-from mockvoice.transcribe import WhisperTranscriber, load_audio
-from mockvoice.writers import WRITERS, get_writer
-from mockvoice.writers.marks import mark_words
+from mockvoice.review.writers import WRITERS, get_writer
+from mockvoice.review.writers.marks import mark_words
+from mockvoice.store.sessions import load_session
+from mockvoice.transcribe.whisper import WhisperTranscriber, load_audio
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -320,8 +320,8 @@ def test_html_report_in_chromium(realistic: Path, tmp_path: Path, chromium: Chro
 
 def test_timeline_marks_speech_pauses_and_fillers() -> None:
     from mockvoice.results import AnswerReport, FillerSummary, Pause
-    from mockvoice.writers.html import timeline
-    from mockvoice.writers.marks import MarkedWord
+    from mockvoice.review.writers.html import timeline
+    from mockvoice.review.writers.marks import MarkedWord
 
     words = [MarkedWord("Um,", 1.0, 1.4, filler="um"), MarkedWord("I", 1.5, 1.7),
              MarkedWord("led", 1.8, 2.0), MarkedWord("it.", 5.0, 5.5)]
@@ -335,7 +335,7 @@ def test_timeline_marks_speech_pauses_and_fillers() -> None:
 
 def test_timeline_marks_hesitations_heard_in_the_audio() -> None:
     from mockvoice.results import AnswerReport, FillerSummary, Hesitation
-    from mockvoice.writers.html import timeline
+    from mockvoice.review.writers.html import timeline
 
     report = AnswerReport(1, "q", "Q?", 0, FillerSummary(0, {}), [], duration_s=10.0,
                           hesitations=[Hesitation(start=3.0, length=0.5, kind="gap",
@@ -347,11 +347,11 @@ def test_timeline_marks_hesitations_heard_in_the_audio() -> None:
 def test_the_heard_hesitations_are_counted_beside_the_fillers(tmp_path: Path) -> None:
     from rich.console import Console
 
-    from mockvoice.report import render_summary
+    from mockvoice.practice.round import AnswerRecord, SessionResult
     from mockvoice.results import AnswerReport, FillerSummary, Hesitation
-    from mockvoice.session import AnswerRecord, SessionResult
-    from mockvoice.writers.html import _stats
-    from mockvoice.writers.markdown import _delivery
+    from mockvoice.review.terminal import render_summary
+    from mockvoice.review.writers.html import _stats
+    from mockvoice.review.writers.markdown import _delivery
 
     heard = [Hesitation(3.0, 0.5, "gap", "steady vowel"), Hesitation(65.0, 0.4, "gap", "")]
     report = AnswerReport(1, "q", "Q?", 120, FillerSummary(1, {"um": 1}), [],

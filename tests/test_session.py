@@ -11,15 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mockvoice.audio.recording import Listener, Recording, StopPolicy
+from mockvoice.audio.speech import SilentSpeaker
+from mockvoice.audio.wavfile import GrowingWav, read_wav
 from mockvoice.errors import ModelError
+from mockvoice.practice.round import run_session
 from mockvoice.questions import builtin_path, load_question_set, select
-from mockvoice.recording import Listener, Recording, StopPolicy
 from mockvoice.results import Transcript, Word
-from mockvoice.session import run_session
-from mockvoice.speech import SilentSpeaker
-from mockvoice.storage import new_session_dir
-from mockvoice.transcribe import FakeTranscriber
-from mockvoice.wavfile import GrowingWav, read_wav
+from mockvoice.store.files import new_session_dir
+from mockvoice.transcribe.whisper import FakeTranscriber
 
 
 class FakeRecorder:

@@ -19,16 +19,16 @@ import pytest
 from test_cli import fails_clearly, imports_for, mockvoice
 from test_session import ANSWER, SPEECH, FakeRecorder, RecordingUI
 
-from mockvoice import sessions
+from mockvoice.audio.recording import StopPolicy
+from mockvoice.audio.speech import SilentSpeaker
 from mockvoice.errors import StorageError
+from mockvoice.practice.round import run_session
 from mockvoice.questions import builtin_path, load_question_set, select
-from mockvoice.recording import StopPolicy
 from mockvoice.results import Transcript, Word
-from mockvoice.session import run_session
-from mockvoice.sessions import INDEX_NAME, list_sessions, load_session, resolve_session
-from mockvoice.speech import SilentSpeaker
-from mockvoice.storage import new_session_dir
-from mockvoice.transcribe import FakeTranscriber
+from mockvoice.store import sessions
+from mockvoice.store.files import new_session_dir
+from mockvoice.store.sessions import INDEX_NAME, list_sessions, load_session, resolve_session
+from mockvoice.transcribe.whisper import FakeTranscriber
 
 HOSTILE_TEXT = ("Um, so I led the <script>alert(1)</script> migration & we cut costs by "
                 "forty percent. Like, in my free time I go climbing.")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from mockvoice.audio.speech import TTSSpeaker, synthesize
+from mockvoice.audio.wavfile import read_wav
 from mockvoice.errors import AudioError
-from mockvoice.speech import TTSSpeaker, synthesize
-from mockvoice.wavfile import read_wav
 
 pytestmark = pytest.mark.slow
 

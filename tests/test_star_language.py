@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mockvoice.analysis import PARTS, analyze
+from mockvoice.analysis.core import PARTS, analyze
 from mockvoice.questions import Question, builtin_path, load_question_set
 from mockvoice.results import AnswerReport, Transcript, Word
 
@@ -151,7 +151,7 @@ def test_old_report_json_still_loads():
 def test_render_report_groups_delivery_and_content(qid):
     from rich.console import Console
 
-    from mockvoice.report import render_report
+    from mockvoice.review.terminal import render_report
 
     console = Console(record=True, width=200)
     console.print(render_report(analyze(timed_story(), QUESTIONS[qid])))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mockvoice.errors import StorageError
-from mockvoice.storage import new_session_dir, read_json, recordings_root, write_json
+from mockvoice.store.files import new_session_dir, read_json, recordings_root, write_json
 
 
 def test_recordings_root_layers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mockvoice.abandon import Abandoned, abandon
+from mockvoice.audio.speech import synthesize_to_file
 from mockvoice.errors import AudioError
 from mockvoice.results import Transcript
-from mockvoice.speech import synthesize_to_file
-from mockvoice.transcribe import (
+from mockvoice.transcribe.abandon import Abandoned, abandon
+from mockvoice.transcribe.whisper import (
     FILLER_PROMPT,
     FakeTranscriber,
     WhisperTranscriber,
@@ -211,7 +211,7 @@ def test_array_input_and_concurrent_load(whisper_checkpoint, jfk_flac):
 
 @pytest.mark.slow
 def test_an_abandoned_decode_stops_at_its_next_step(transcriber, jfk_flac):
-    """Ctrl-C abandons the live transcriber's thread (mockvoice.abandon): its decode
+    """Ctrl-C abandons the live transcriber's thread (mockvoice.transcribe.abandon): its decode
     raises at the next encoder or decoder step, and the model serves the next call."""
     samples = load_audio(jfk_flac)
     steps, stepping = [0], threading.Event()
@@ -321,9 +321,9 @@ def test_the_encoder_runs_once_per_window(whisper_checkpoint, jfk_flac):
 
 def test_a_hyphenated_word_whisper_split_in_two_is_one_word():
     """Whisper starts a word at "-": "Mm-hmm." came as "Mm", "-hmm.", two hesitations."""
-    from mockvoice.analysis import analyze
+    from mockvoice.analysis.core import analyze
     from mockvoice.questions import builtin_path, load_question_set
-    from mockvoice.transcribe import spoken_words
+    from mockvoice.transcribe.whisper import spoken_words
 
     def w(word, start, end, p=0.9):
         return {"word": word, "start": start, "end": end, "probability": p}
@@ -345,7 +345,7 @@ def test_a_hyphenated_word_whisper_split_in_two_is_one_word():
 @pytest.mark.slow
 def test_a_decode_stuck_in_a_loop_is_ended_early_with_the_same_words(whisper_checkpoint,
                                                                      monkeypatch):
-    from mockvoice import lean_whisper
+    from mockvoice.transcribe import patches as lean_whisper
 
     clip = load_audio(Path(__file__).parent / "data" / "ami-loop.flac")
 

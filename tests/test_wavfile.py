@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mockvoice.audio.wavfile import GrowingWav, read_wav
 from mockvoice.errors import StorageError
-from mockvoice.wavfile import GrowingWav, read_wav
 
 
 def tone(seconds: float, rate: int = 16_000) -> np.ndarray:
@@ -82,7 +82,7 @@ def test_full_disk_keeps_what_was_written(tmp_path: Path) -> None:
 WRITER = """
 import sys, time
 import numpy as np
-from mockvoice.wavfile import GrowingWav
+from mockvoice.audio.wavfile import GrowingWav
 wav = GrowingWav(sys.argv[1])
 block = (0.3 * np.sin(np.arange(1600) / 5)).astype(np.float32)
 print("started", flush=True)
@@ -107,7 +107,7 @@ def test_kill_9_leaves_a_playable_file(tmp_path: Path) -> None:
 
 
 def test_live_listeners_can_see_exactly_what_the_file_holds(tmp_path: Path) -> None:
-    from mockvoice.wavfile import as_stored
+    from mockvoice.audio.wavfile import as_stored
 
     rng = np.random.default_rng(3)
     floats = rng.uniform(-1.2, 1.2, 16_000).astype(np.float32)  # some beyond full scale

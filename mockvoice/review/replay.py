@@ -1,0 +1,286 @@
+"""Replay an answer: its WAV plays while the transcript follows along in the terminal.
+
+``Playhead`` holds where playback is (pure: no clock, no device), so skipping,
+pausing and "which word is being said" are tested without sound. The audio
+callback asks it for the next frames; the keys move it; the screen reads it.
+Keys are read in cbreak mode only when stdin is a terminal; otherwise (CI, a
+pipe) the answer simply plays to its end.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
+
+from mockvoice.errors import AudioError, DeviceError, StorageError
+from mockvoice.results import FillerHit, Word
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from mockvoice.store.sessions import Answer, Session
+
+SKIP_S = 5.0
+TOGGLE, BACK, FORWARD, QUIT = "toggle", "back", "forward", "quit"
+_SEQUENCES = {"\x1b[C": FORWARD, "\x1bOC": FORWARD, "\x1b[D": BACK, "\x1bOD": BACK,
+              " ": TOGGLE, "q": QUIT, "Q": QUIT}
+
+
+def parse_keys(data: str) -> list[str]:
+    """Key presses read from a cbreak terminal -> actions. Other keys are ignored."""
+    actions: list[str] = []
+    i = 0
+    while i < len(data):
+        for seq, action in _SEQUENCES.items():
+            if data.startswith(seq, i):
+                actions.append(action)
+                i += len(seq)
+                break
+        else:
+            i += 1
+    return actions
+
+
+class Playhead:
+    """Where playback is, in frames. The audio callback ``take``s frames; keys move it."""
+
+    def __init__(self, frames: int, rate: int, skip_s: float = SKIP_S) -> None:
+        self.frames, self.rate, self.skip_s = frames, rate, skip_s
+        self.frame = 0
+        self.paused = False
+        self.quit = False
+
+    @property
+    def position(self) -> float:
+        return self.frame / self.rate
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.rate
+
+    @property
+    def finished(self) -> bool:
+        return self.quit or self.frame >= self.frames
+
+    def seek(self, seconds: float) -> None:
+        self.frame = min(max(int(round(seconds * self.rate)), 0), self.frames)
+
+    def apply(self, action: str) -> None:
+        if action == TOGGLE:
+            self.paused = not self.paused
+        elif action == FORWARD:
+            self.seek(self.position + self.skip_s)
+        elif action == BACK:
+            self.seek(self.position - self.skip_s)
+        elif action == QUIT:
+            self.quit = True
+
+    def take(self, n: int) -> tuple[int, int]:
+        """The next frames to play, [start, stop); empty while paused or at the end."""
+        if self.paused or self.finished:
+            return self.frame, self.frame
+        start = self.frame
+        self.frame = min(start + n, self.frames)
+        return start, self.frame
+
+
+def current_word(starts: Sequence[float], t: float) -> int | None:
+    """Index of the word being said at t: the last one started (it stays lit in a pause)."""
+    i = bisect_right(starts, t) - 1
+    return i if i >= 0 else None
+
+
+def filler_indices(words: Sequence[Word], hits: Sequence[FillerHit]) -> set[int]:
+    """Which words are fillers, from the report's hits (matched by start time, in order)."""
+    found: set[int] = set()
+    cursor = 0
+    for hit in hits:
+        if hit.start is None:
+            continue
+        for i in range(cursor, len(words)):
+            start = words[i].start
+            if start is not None and abs(start - hit.start) < 1e-6:
+                span = max(len(hit.text.split()), 1)
+                found.update(range(i, min(i + span, len(words))))
+                cursor = i + span
+                break
+    return found
+
+
+def render_words(words: Sequence[Word], fillers: set[int], current: int | None,
+                 hesitations: Sequence[float] = ()) -> Text:
+    """The transcript with fillers coloured, the current word highlighted and an "(um)"
+    where the audio holds a hesitation the transcript left out (starts in seconds)."""
+    from rich.text import Text
+
+    text = Text()
+    pending = sorted(hesitations)
+    for i, w in enumerate(words):
+        while pending and w.start is not None and pending[0] <= w.start:
+            pending.pop(0)
+            text.append("(um)", style="magenta")
+            text.append(" ")
+        style = "yellow" if i in fillers else ""
+        if i == current:
+            style = "bold reverse " + ("yellow" if i in fillers else "cyan")
+        text.append(w.text.strip(), style=style)
+        text.append(" ")
+    for _ in pending:
+        text.append("(um) ", style="magenta")
+    return text
+
+
+def clock(seconds: float) -> str:
+    """m:ss of the playhead, rounded down as media players show it (the report's clock
+    rounds to the nearest second)."""
+    m, s = divmod(int(seconds), 60)
+    return f"{m}:{s:02d}"
+
+
+@dataclass
+class ReplayOutcome:
+    position_s: float
+    duration_s: float
+    quit: bool
+
+
+@contextmanager
+def key_reader(stdin: TextIO | None) -> Iterator[Callable[[float], list[str]]]:
+    """Yields read(timeout) -> actions. cbreak mode only on a terminal, always restored."""
+    fd = _tty_fd(stdin)
+    if fd is None:
+        def wait(timeout: float) -> list[str]:
+            time.sleep(timeout)
+            return []
+
+        yield wait
+        return
+    import select
+    import termios
+    import tty
+
+    saved = termios.tcgetattr(fd)
+    tty.setcbreak(fd)
+    try:
+        def read(timeout: float) -> list[str]:
+            ready, _, _ = select.select([fd], [], [], timeout)
+            return parse_keys(os.read(fd, 64).decode("utf-8", "ignore")) if ready else []
+
+        yield read
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def _tty_fd(stdin: TextIO | None) -> int | None:
+    try:
+        return stdin.fileno() if stdin is not None and stdin.isatty() else None
+    except (OSError, ValueError):  # closed, or not a real file
+        return None
+
+
+def _load_samples(session: Session, answer: Answer) -> tuple[Any, int]:
+    import wave
+
+    from mockvoice.audio.wavfile import read_wav
+
+    path = answer.audio
+    if path is None or not path.is_file():
+        raise StorageError(f"The recording of answer {session.id}:{answer.question} is "
+                           f"missing from {session.folder}.")
+    try:
+        samples, rate = read_wav(path)
+    except (OSError, EOFError, wave.Error) as e:
+        raise AudioError(f"Cannot read {path}: {e}.") from e
+    if samples.size == 0:
+        raise AudioError(f"{path} holds no audio.")
+    return samples, rate
+
+
+def _output_rate(sd: Any, rate: int) -> int:
+    try:
+        sd.check_output_settings(samplerate=rate, channels=1, dtype="float32")
+        return rate
+    except Exception:
+        return int(sd.query_devices(kind="output")["default_samplerate"])
+
+
+def replay(session: Session, answer: Answer, *, console: Console, stdin: TextIO | None,
+           skip_s: float = SKIP_S) -> ReplayOutcome:
+    """Play the answer's WAV on the default output while its transcript follows along."""
+    import numpy as np
+    from rich.console import Group
+    from rich.live import Live
+    from rich.text import Text
+
+    from mockvoice.audio.devices import import_sounddevice
+
+    samples, rate = _load_samples(session, answer)
+    sd = import_sounddevice()
+    out_rate = _output_rate(sd, rate)
+    if out_rate != rate:  # the device cannot take the file's rate: resample (linear is fine)
+        n = int(len(samples) * out_rate / rate)
+        samples = np.interp(np.arange(n) * rate / out_rate, np.arange(len(samples)),
+                            samples).astype(np.float32)
+    head = Playhead(len(samples), out_rate, skip_s)
+    lock = threading.Lock()
+
+    def callback(outdata: Any, frames: int, when: object, status: object) -> None:
+        with lock:
+            start, stop = head.take(frames)
+        outdata[: stop - start, 0] = samples[start:stop]
+        outdata[stop - start:, 0] = 0.0
+
+    words = answer.transcript.words if answer.transcript else []
+    timed = bool(words) and all(w.start is not None for w in words)
+    starts = [float(w.start or 0.0) for w in words]
+    hits = answer.report.fillers.hits if answer.report else []
+    fillers = filler_indices(words, hits)
+    heard_ums = [h.start for h in answer.report.hesitations] if answer.report else []
+
+    def frame(latency: float, final: bool = False) -> Group:
+        with lock:
+            pos, paused = head.position, head.paused
+        # What is heard lags what was handed to the device by the output latency.
+        heard = pos if paused or final else max(pos - latency, 0.0)
+        current = current_word(starts, heard) if timed else None
+        state = Text("■ " if final else "⏸ paused " if paused else "▶ ", style="bold")
+        state.append(f"{clock(heard)} / {clock(head.duration)}  ")
+        if not final:
+            state.append("space: pause · ←/→: 5 s · q: quit", style="dim")
+        body = render_words(words, fillers, current, heard_ums) if words else Text(
+            "(no transcript for this answer)", style="dim")
+        return Group(Text(f"Answer {answer.question}: {answer.question_text}", style="bold"),
+                     body, state)
+
+    try:
+        stream = sd.OutputStream(samplerate=out_rate, channels=1, dtype="float32",
+                                 callback=callback)
+    except Exception as e:
+        raise DeviceError(f"Cannot open the audio output to play {answer.audio}: {e}.",
+                          "check the sound server is running (`mockvoice devices`)") from e
+    latency = float(getattr(stream, "latency", 0.0) or 0.0)
+    with key_reader(stdin) as read_keys, Live(frame(latency), console=console,
+                                              auto_refresh=False) as live:
+        with stream:  # leaving it waits for the buffers already queued to be heard
+            while True:
+                actions = read_keys(0.05)
+                with lock:
+                    for action in actions:
+                        head.apply(action)
+                    done = head.finished
+                if done:
+                    if head.quit:
+                        stream.abort()
+                    break
+                live.update(frame(latency), refresh=True)
+        live.update(frame(latency, final=True), refresh=True)
+    if not console.is_terminal:
+        console.line()  # rich ends a live display with a newline only on a terminal
+    return ReplayOutcome(head.position, head.duration, head.quit)

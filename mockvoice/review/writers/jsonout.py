@@ -1,0 +1,38 @@
+"""The whole session as one JSON document: the stored reports and transcripts, plus notes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any, TextIO
+
+from mockvoice.results import SCHEMA_VERSION
+from mockvoice.store.sessions import Session, summarise
+
+
+class JsonWriter:
+    suffix = ".json"
+
+    def write(self, session: Session, out: TextIO) -> None:
+        json.dump(as_dict(session), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+
+
+def as_dict(session: Session) -> dict[str, Any]:
+    summary = summarise(session)
+    return {
+        "schema": SCHEMA_VERSION, "kind": "session-report", "id": session.id,
+        "folder": str(session.folder), "started": session.started, "status": session.status,
+        "question_set": session.question_set,
+        "summary": {**asdict(summary), "fillers_per_minute": summary.fillers_per_minute,
+                    "coverage": summary.coverage},
+        "answers": [{
+            "question": a.question, "question_id": a.question_id,
+            "question_text": a.question_text, "status": a.status, "duration_s": a.duration_s,
+            "audio": a.audio.name if a.audio else None,
+            "report": a.report.to_dict() if a.report else None,
+            "transcript": a.transcript.to_dict() if a.transcript else None,
+            "notes": a.notes,
+        } for a in session.answers],
+        "notes": session.notes,
+    }

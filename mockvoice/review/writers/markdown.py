@@ -1,0 +1,86 @@
+"""A Markdown report: readable as plain text, renders on any forge or notes app.
+
+Every string from a question file or a transcript is escaped, so a stray ``*``
+or a ``<script>`` said (or typed) in an answer shows as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TextIO
+
+from mockvoice.results import AnswerReport
+from mockvoice.review.terminal import WPM_BAND, clock
+from mockvoice.review.writers.marks import mark_words
+from mockvoice.review.writers.text import heading, totals
+from mockvoice.store.sessions import Answer, Session
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that
+# can start markup inline (emphasis, links, code, HTML, entities, tables, headings);
+# "(" and "!" only matter next to "[", which is escaped.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
+
+
+def md(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+class MarkdownWriter:
+    suffix = ".md"
+
+    def write(self, session: Session, out: TextIO) -> None:
+        out.write(f"# {md(heading(session))}\n\n")
+        for note in session.notes:
+            out.write(f"> **Note:** {md(note)}\n\n")
+        for answer in session.answers:
+            out.write(_answer(answer))
+        out.write(f"{md(totals(session))}\n")
+
+
+def _answer(answer: Answer) -> str:
+    lines = [f"## Q{answer.question}. {md(answer.question_text)}", ""]
+    lines += [f"> **Note:** {md(n)}" for n in answer.notes]
+    if answer.notes:
+        lines.append("")
+    r = answer.report
+    if r is None:
+        lines += [f"{clock(answer.duration_s)} recorded, {md(answer.status)}: no report.", ""]
+        return "\n".join(lines) + "\n"
+    lines += _delivery(r)
+    lines += ["", f"### Content: {r.covered} of {len(r.guidance)} guidance points", ""]
+    for g in r.guidance:
+        line = f"- [{'x' if g.covered else ' '}] {md(g.label)}"
+        if g.evidence:
+            at = f" ({clock(g.start)})" if g.start is not None else ""
+            line += f": “{md(g.evidence)}”{at}"
+        lines.append(line)
+    if r.tips:
+        lines += ["", "### Tips", ""] + [f"- {md(t)}" for t in r.tips]
+    words = mark_words(answer.transcript, r)
+    if words:
+        said = " ".join(f"**{md(w.text)}**" if w.filler else md(w.text) for w in words)
+        lines += ["", "### Transcript (fillers in bold)", "", f"> {said}"]
+    return "\n".join(lines) + "\n\n"
+
+
+def _delivery(r: AnswerReport) -> list[str]:
+    lines = ["### Delivery", ""]
+    if r.duration_s is not None:
+        pace = "-" if r.wpm is None else f"{r.wpm:.0f} words per minute"
+        lo, hi = WPM_BAND
+        lines.append(f"- {clock(r.duration_s)} in all, {clock(r.speaking_s)} speaking, "
+                     f"{r.words} words, {pace} (target {lo}-{hi})")
+    else:
+        lines.append(f"- {r.words} words (text only: no timing)")
+    f = r.fillers
+    counts = ", ".join(f"{md(w)} ×{n}" for w, n in f.counts.items())
+    rate = f", {f.per_minute:.1f} per minute" if f.per_minute is not None else ""
+    lines.append(f"- Fillers: {f.total}{rate}" + (f" ({counts})" if counts else ""))
+    if r.hesitations_per_minute is not None:  # the audio was searched (mockvoice.hesitation.detect)
+        at = ", ".join(clock(h.start) for h in r.hesitations)
+        lines.append(f"- Heard um/uh the transcript left out: {len(r.hesitations)}"
+                     + (f", {r.hesitations_per_minute:.1f} per minute, at {at}" if at else ""))
+    if r.pauses:
+        where = ", ".join(f"{clock(p.start)} ({p.length:.1f} s)" for p in r.pauses)
+        lines.append(f"- Long pauses: {len(r.pauses)} at {where}")
+    return lines

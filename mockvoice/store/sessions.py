@@ -1,0 +1,359 @@
+"""Past sessions: find them, load them whole, and list them fast through an SQLite index.
+
+The files a round writes (``session.json``, ``*.report.json``, ``*.transcript.json``,
+the WAVs; see :mod:`mockvoice.store.files`) are the source of truth. The index
+(``.sessions-index.sqlite3`` in the recordings folder) only caches each session's
+one-line summary, keyed by a *signature* of the folder (name, size and mtime of
+every file), so a summary is recomputed whenever anything in its folder changes,
+and the whole index is rebuilt when it is missing, damaged or of another version.
+If it cannot be written (read-only folder) sessions are still listed, just slower.
+
+Damage stays local: a missing or unreadable file becomes a note on its session
+(or answer) and everything else still loads. Standard library only (no numpy).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mockvoice.errors import StorageError
+from mockvoice.results import AnswerReport, Transcript
+from mockvoice.store.files import answer_stem, read_json
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = ".sessions-index.sqlite3"
+INDEX_VERSION = 1
+LATEST = "latest"
+_ID_RE = re.compile(r"^(\d{8}-\d{6})(?:-(\d+))?$")
+_SESSION_FILES = re.compile(r"^(session\.json|.+\.(wav|report\.json|transcript\.json))$")
+
+
+@dataclass
+class Answer:
+    """One answer of a session, with whatever of its files could be read."""
+
+    question: int
+    question_id: str
+    question_text: str
+    status: str
+    duration_s: float | None = None
+    audio: Path | None = None  # None when the WAV is missing
+    report_file: str | None = None  # as named in session.json
+    transcript_file: str | None = None
+    report: AnswerReport | None = None
+    transcript: Transcript | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def stem(self) -> str:
+        """The answer's file name without extension (``q01-about-yourself``)."""
+        return answer_stem(self.question, self.question_id)
+
+
+@dataclass
+class Session:
+    id: str
+    folder: Path
+    started: str | None
+    status: str
+    question_set: str | None
+    answers: list[Answer] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the session as a whole
+
+    @property
+    def reports(self) -> list[AnswerReport]:
+        return [a.report for a in self.answers if a.report is not None]
+
+    def answer(self, number: int) -> Answer | None:
+        return next((a for a in self.answers if a.question == number), None)
+
+    def all_notes(self) -> list[str]:
+        return self.notes + [f"Q{a.question}: {n}" for a in self.answers for n in a.notes]
+
+
+@dataclass
+class SessionSummary:
+    """One row of `mockvoice sessions`."""
+
+    id: str
+    started: str | None
+    status: str
+    asked: int
+    answered: int  # answers with a report
+    duration_s: float  # all recorded audio
+    speaking_s: float | None  # of the analysed answers, when timed
+    fillers: int
+    covered: int
+    guidance: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def fillers_per_minute(self) -> float | None:
+        return self.fillers / self.speaking_s * 60 if self.speaking_s else None
+
+    @property
+    def coverage(self) -> float | None:
+        return self.covered / self.guidance if self.guidance else None
+
+
+def summarise(session: Session) -> SessionSummary:
+    reports = session.reports
+    timed = [r.speaking_s for r in reports if r.speaking_s is not None]
+    return SessionSummary(
+        id=session.id, started=session.started, status=session.status,
+        asked=len(session.answers), answered=len(reports),
+        duration_s=round(sum(a.duration_s or 0.0 for a in session.answers), 3),
+        speaking_s=round(sum(timed), 3) if timed else None,
+        fillers=sum(r.fillers.total for r in reports),
+        covered=sum(r.covered for r in reports),
+        guidance=sum(len(r.guidance) for r in reports),
+        notes=session.all_notes(),
+    )
+
+
+# --- loading one session ---------------------------------------------------------------
+
+
+def load_session(folder: Path) -> Session:
+    """Everything readable in one session folder; what is not readable becomes a note."""
+    try:
+        data = read_json(folder / "session.json")
+        session = _from_session_json(folder, data)
+    except (StorageError, KeyError, TypeError, ValueError) as e:
+        # session.json is gone or damaged: rebuild what we can from the answer files.
+        reason = e if isinstance(e, StorageError) else f"session.json is damaged ({e!r})"
+        session = Session(folder.name, folder, None, "unknown", None, notes=[
+            f"{reason} Listing the answer files found in {folder} instead."])
+        session.answers = _answers_from_files(folder)
+    for answer in session.answers:
+        _load_answer_files(folder, answer)
+    return session
+
+
+def _from_session_json(folder: Path, data: dict[str, Any]) -> Session:
+    if data.get("kind", "session") != "session":
+        raise ValueError(f"kind is {data.get('kind')!r}, not 'session'")
+    session = Session(str(data.get("id") or folder.name), folder, data.get("started"),
+                      str(data.get("status", "unknown")), data.get("question_set"))
+    session.id = folder.name  # the folder name is what people type; trust it over the file
+    for rec in data.get("answers", []):
+        answer = Answer(int(rec["question"]), str(rec["question_id"]),
+                        str(rec["question_text"]), str(rec["status"]),
+                        float(rec.get("duration_s") or 0.0))
+        answer.audio = folder / str(rec["audio"])
+        answer.report_file, answer.transcript_file = rec.get("report"), rec.get("transcript")
+        session.answers.append(answer)
+    return session
+
+
+def _answers_from_files(folder: Path) -> list[Answer]:
+    answers: list[Answer] = []
+    for path in sorted(folder.glob("q*.wav")) + sorted(folder.glob("q*.report.json")):
+        stem = path.name.split(".", 1)[0]
+        match = re.match(r"^q(\d+)-(.+)$", stem)
+        if not match or any(a.question_id == match[2] for a in answers):
+            continue
+        answer = Answer(int(match[1]), match[2], "", "unknown")
+        answer.audio = folder / f"{stem}.wav"
+        for suffix in ("report", "transcript"):
+            if (folder / f"{stem}.{suffix}.json").is_file():
+                setattr(answer, f"{suffix}_file", f"{stem}.{suffix}.json")
+        answers.append(answer)
+    return sorted(answers, key=lambda a: a.question)
+
+
+def _load_answer_files(folder: Path, answer: Answer) -> None:
+    if answer.audio is not None and not answer.audio.is_file():
+        answer.notes.append(f"the recording {answer.audio.name} is missing.")
+        answer.audio = None
+    report_name, transcript_name = answer.report_file, answer.transcript_file
+    if report_name:
+        try:
+            answer.report = AnswerReport.from_dict(read_json(folder / report_name))
+        except (StorageError, KeyError, TypeError, ValueError) as e:
+            answer.notes.append(_why(folder / report_name, e))
+    if transcript_name:
+        try:
+            answer.transcript = Transcript.from_dict(read_json(folder / transcript_name))
+        except (StorageError, KeyError, TypeError, ValueError) as e:
+            answer.notes.append(_why(folder / transcript_name, e))
+    if answer.report is not None:
+        if not answer.question_text:
+            answer.question_text = answer.report.question_text
+        if answer.status == "unknown":
+            answer.status = "analysed"
+        if not answer.duration_s and answer.report.duration_s:
+            answer.duration_s = answer.report.duration_s
+    elif answer.status == "analysed" and not report_name:
+        answer.notes.append("session.json names no report for this analysed answer.")
+
+
+def _why(path: Path, e: Exception) -> str:
+    if isinstance(e, StorageError):
+        return str(e)
+    return f"{path.name} is damaged ({e!r}); the other files of this answer are still used."
+
+
+# --- finding sessions ------------------------------------------------------------------
+
+
+def _sort_key(session_id: str) -> tuple[str, int, str]:
+    match = _ID_RE.match(session_id)
+    if match:
+        return (match[1], int(match[2] or 1), "")
+    return ("", 0, session_id)  # odd names first, so `latest` stays a real timestamped round
+
+
+def session_ids(root: Path) -> list[str]:
+    """Folders under root that hold a session, oldest first."""
+    if not root.is_dir():
+        return []
+    ids = []
+    for d in root.iterdir():
+        if d.name.startswith(".") or not d.is_dir():
+            continue
+        try:
+            if any(_SESSION_FILES.match(f.name) for f in d.iterdir()):
+                ids.append(d.name)
+        except OSError as e:
+            log.warning("cannot read %s: %s", d, e)
+    return sorted(ids, key=_sort_key)
+
+
+def resolve_session(root: Path, ref: str) -> Path:
+    """The folder of session `ref`: an id, a unique start of one, ``latest``, or a path."""
+    ids = session_ids(root)
+    if ref != LATEST and (Path(ref) / "session.json").is_file():
+        return Path(ref)
+    if not ids:
+        raise StorageError(f"There are no sessions in {root}.",
+                           "record one with `mockvoice practice`, or point --recordings "
+                           "(or MOCKVOICE_RECORDINGS) at the folder that holds them")
+    if ref == LATEST:
+        return root / ids[-1]
+    if ref in ids:
+        return root / ref
+    starting = [i for i in ids if i.startswith(ref)] if ref else []
+    if len(starting) == 1:
+        return root / starting[0]
+    recent = ", ".join(reversed(ids[-5:]))
+    what = f"{len(starting)} sessions start with {ref!r}" if starting else f"No session {ref!r}"
+    raise StorageError(f"{what} in {root}. Recent sessions: {recent}.",
+                       "give one of these ids (or a unique start of one), or `latest`")
+
+
+# --- the index -------------------------------------------------------------------------
+
+
+def signature(folder: Path) -> str:
+    """Changes whenever any file of the session is added, removed, grown or rewritten."""
+    entries = []
+    for f in sorted(folder.iterdir()):
+        if f.name.startswith("."):
+            continue  # temp files of an atomic write in progress
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        entries.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(entries)
+
+
+class SessionIndex:
+    """Cached summaries in SQLite. Any database problem means "no cache", never a failure."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / INDEX_NAME
+        self.db: sqlite3.Connection | None = None
+        self.rebuilt = False
+        try:
+            self.db = self._open()
+        except (sqlite3.Error, OSError) as e:
+            log.info("session index %s unusable (%s); rebuilding it", self.path, e)
+            try:
+                self.path.unlink(missing_ok=True)
+                self.db = self._open()
+            except (sqlite3.Error, OSError) as e2:
+                log.warning("no session index in %s (%s); listing without it", root, e2)
+                self.db = None
+
+    def _open(self) -> sqlite3.Connection:
+        if not self.path.parent.is_dir():
+            raise OSError(f"{self.path.parent} does not exist")
+        db = sqlite3.connect(self.path, timeout=5)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version != INDEX_VERSION:
+                db.execute("DROP TABLE IF EXISTS sessions")
+                db.execute("CREATE TABLE sessions (id TEXT PRIMARY KEY, "
+                           "signature TEXT NOT NULL, summary TEXT NOT NULL)")
+                db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
+                db.commit()
+                self.rebuilt = True
+            db.execute("SELECT id, signature, summary FROM sessions LIMIT 1").fetchall()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def summaries(self, root: Path) -> list[SessionSummary]:
+        ids = session_ids(root)
+        cached: dict[str, tuple[str, str]] = {}
+        if self.db is not None:
+            try:
+                rows = self.db.execute("SELECT id, signature, summary FROM sessions")
+                cached = {r[0]: (r[1], r[2]) for r in rows}
+            except sqlite3.Error as e:
+                log.warning("session index %s unreadable: %s", self.path, e)
+        out, fresh = [], []
+        for sid in ids:
+            sig = signature(root / sid)
+            hit = cached.get(sid)
+            summary = _summary_from_json(hit[1]) if hit and hit[0] == sig else None
+            if summary is None:
+                summary = summarise(load_session(root / sid))
+                fresh.append((sid, sig, json.dumps(asdict(summary))))
+            out.append(summary)
+        gone = [(sid,) for sid in cached if sid not in set(ids)]
+        self._store(fresh, gone)
+        return out
+
+    def _store(self, fresh: list[tuple[str, str, str]], gone: list[tuple[str]]) -> None:
+        if self.db is None or not (fresh or gone):
+            return
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?)", fresh)
+                self.db.executemany("DELETE FROM sessions WHERE id = ?", gone)
+        except sqlite3.Error as e:  # read-only folder, locked by another writer...
+            log.info("session index %s not updated: %s", self.path, e)
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def _summary_from_json(text: str) -> SessionSummary | None:
+    try:
+        return SessionSummary(**json.loads(text))
+    except (TypeError, ValueError):
+        return None  # written by another version: recompute
+
+
+def list_sessions(root: Path, *, use_index: bool = True) -> list[SessionSummary]:
+    """A summary of every session under root, oldest first."""
+    if not use_index or not root.is_dir():
+        return [summarise(load_session(root / sid)) for sid in session_ids(root)]
+    index = SessionIndex(root)
+    try:
+        return index.summaries(root)
+    finally:
+        index.close()
