@@ -15,10 +15,10 @@ from rich.console import Console
 from mockvoice.analysis.core import analyze
 from mockvoice.audio.speech import synthesize_to_file
 from mockvoice.errors import QuestionFileError
-from mockvoice.practice.round import SessionResult
 from mockvoice.questions import available_sets, builtin_path, load_question_set
 from mockvoice.results import Transcript, Word
 from mockvoice.review.terminal import render_summary
+from mockvoice.store.sessions import Answer, Session
 
 GUIDE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "recruiter-stage.md"
 CANDIDATE = load_question_set(builtin_path("candidate"))
@@ -76,8 +76,9 @@ def test_asking_well_and_asking_vaguely() -> None:
 def test_every_summary_ends_with_the_checklist(tmp_path: Path) -> None:
     question = CANDIDATE.questions[5]
     report = analyze(timed("What do you like best about the company?"), question)
-    result = SessionResult(id="s1", folder=tmp_path, question_set="candidate",
-                           started="2025-03-01T09:30:00", status="complete", reports=[report])
+    result = Session(id="s1", folder=tmp_path, question_set="candidate",
+                     started="2025-03-01T09:30:00", status="complete",
+                     answers=[Answer(6, question.id, question.text, "analysed", report=report)])
     console = Console(record=True, width=200)
     console.print(render_summary(result, CANDIDATE.checklist))
     lines = console.export_text().strip().splitlines()

@@ -347,11 +347,11 @@ def test_timeline_marks_hesitations_heard_in_the_audio() -> None:
 def test_the_heard_hesitations_are_counted_beside_the_fillers(tmp_path: Path) -> None:
     from rich.console import Console
 
-    from mockvoice.practice.round import AnswerRecord, SessionResult
     from mockvoice.results import AnswerReport, FillerSummary, Hesitation
     from mockvoice.review.terminal import render_summary
     from mockvoice.review.writers.html import _stats
     from mockvoice.review.writers.markdown import _delivery
+    from mockvoice.store.sessions import Answer, Session
 
     heard = [Hesitation(3.0, 0.5, "gap", "steady vowel"), Hesitation(65.0, 0.4, "gap", "")]
     report = AnswerReport(1, "q", "Q?", 120, FillerSummary(1, {"um": 1}), [],
@@ -359,10 +359,9 @@ def test_the_heard_hesitations_are_counted_beside_the_fillers(tmp_path: Path) ->
     assert "2 um/uh heard, left out of the transcript" in _stats(report)
     assert ("- Heard um/uh the transcript left out: 2, 1.5 per minute, at 0:03, 1:05"
             in _delivery(report))
-    result = SessionResult(id="s1", folder=tmp_path, question_set="recruiter",
-                           started="2025-03-01T09:30:00", status="complete",
-                           answers=[AnswerRecord(1, "q", "Q?", "q01.wav", "analysed")],
-                           reports=[report])
+    result = Session(id="s1", folder=tmp_path, question_set="recruiter",
+                     started="2025-03-01T09:30:00", status="complete",
+                     answers=[Answer(1, "q", "Q?", "analysed", report=report)])
     console = Console(record=True, width=200)
     console.print(render_summary(result))
     text = console.export_text()

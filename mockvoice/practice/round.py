@@ -12,10 +12,9 @@ import logging
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -27,8 +26,9 @@ from mockvoice.audio.wavfile import SAMPLE_RATE, read_wav
 from mockvoice.errors import MockvoiceError
 from mockvoice.hesitation.ahead import CheckAhead
 from mockvoice.questions import Question, QuestionSet
-from mockvoice.results import SCHEMA_VERSION, AnswerReport, Transcript
+from mockvoice.results import AnswerReport, Transcript
 from mockvoice.store.files import answer_stem, write_json
+from mockvoice.store.sessions import Answer, Session
 from mockvoice.transcribe.incremental import IncrementalTranscriber, transcribe_windowed
 from mockvoice.transcribe.whisper import Transcriber
 
@@ -47,43 +47,6 @@ class SessionUI(Protocol):
     def waiting(self, message: str) -> AbstractContextManager[None]: ...
     def answer_report(self, report: AnswerReport) -> None: ...
     def warn(self, message: str) -> None: ...
-
-
-@dataclass
-class AnswerRecord:
-    question: int
-    question_id: str
-    question_text: str
-    audio: str
-    status: str  # "recording", "analysed", "silent", "interrupted", "failed"
-    duration_s: float = 0.0
-    stopped_by: str | None = None
-    transcript: str | None = None
-    report: str | None = None
-    error: str | None = None
-
-
-@dataclass
-class SessionResult:
-    id: str
-    folder: Path
-    question_set: str
-    started: str
-    status: str = "in-progress"  # "complete", "interrupted", "failed"
-    answers: list[AnswerRecord] = field(default_factory=list)
-    reports: list[AnswerReport] = field(default_factory=list)
-    retry_of: str | None = None  # "SESSION:N" when this round asks that answer's question again
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema": SCHEMA_VERSION, "kind": "session", "id": self.id,
-            "question_set": self.question_set, "started": self.started,
-            "status": self.status, "answers": [vars(a) for a in self.answers],
-            **({"retry_of": self.retry_of} if self.retry_of else {}),
-        }
-
-    def save(self) -> None:
-        write_json(self.folder / "session.json", self.to_dict(), replace=True)
 
 
 class BackgroundLoad:
@@ -125,10 +88,10 @@ def run_session(
     stop: threading.Event,
     retry_of: str | None = None,
     incremental: IncrementalFactory | None = None,
-) -> SessionResult:
-    result = SessionResult(id=folder.name, folder=folder, question_set=question_set.name,
-                           started=datetime.now().isoformat(timespec="seconds"),
-                           retry_of=retry_of)
+) -> Session:
+    result = Session(id=folder.name, folder=folder, question_set=question_set.name,
+                     started=datetime.now().isoformat(timespec="seconds"),
+                     status="in-progress", retry_of=retry_of)
     result.save()
     model = BackgroundLoad(transcriber)
     try:
@@ -149,7 +112,7 @@ def run_session(
     return result
 
 
-def _answer(question: Question, result: SessionResult, model: BackgroundLoad,
+def _answer(question: Question, result: Session, model: BackgroundLoad,
             recorder: Recorder, transcriber: Transcriber, ui: SessionUI,
             policy: StopPolicy, stop: threading.Event,
             incremental: IncrementalFactory | None = None) -> bool:
@@ -172,14 +135,14 @@ def _answer(question: Question, result: SessionResult, model: BackgroundLoad,
             live.close(now=not going_on)
 
 
-def _record_and_report(question: Question, result: SessionResult, model: BackgroundLoad,
+def _record_and_report(question: Question, result: Session, model: BackgroundLoad,
                        recorder: Recorder, transcriber: Transcriber, ui: SessionUI,
                        policy: StopPolicy, stop: threading.Event,
                        live: IncrementalTranscriber | None, meter: FrameMeter,
                        ahead: CheckAhead) -> bool:
     stem = answer_stem(question.number, question.id)
     wav = result.folder / f"{stem}.wav"
-    record = AnswerRecord(question.number, question.id, question.text, wav.name, "recording")
+    record = Answer(question.number, question.id, question.text, "recording", audio=wav)
     result.answers.append(record)
     result.save()
     stop.clear()
@@ -210,7 +173,7 @@ def _record_and_report(question: Question, result: SessionResult, model: Backgro
         result.save()
         raise
     write_json(result.folder / f"{stem}.transcript.json", transcript.to_dict())
-    record.transcript = f"{stem}.transcript.json"
+    record.transcript_file = f"{stem}.transcript.json"
     report = analysis.analyze(transcript, question)
     if rate == SAMPLE_RATE:
         check = ahead.check or _check(transcriber, model)
@@ -219,8 +182,8 @@ def _record_and_report(question: Question, result: SessionResult, model: Backgro
             _add_hesitations(report, samples, transcript, wav, meter, check)
         analysis.retip(report, question)
     write_json(result.folder / f"{stem}.report.json", report.to_dict())
-    record.report, record.status = f"{stem}.report.json", "analysed"
-    result.reports.append(report)
+    record.report_file, record.status = f"{stem}.report.json", "analysed"
+    record.report = report
     result.save()
     ui.answer_report(report)
     return True

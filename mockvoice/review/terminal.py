@@ -12,7 +12,7 @@ from mockvoice.results import AnswerReport
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from mockvoice.practice.round import SessionResult
+    from mockvoice.store.sessions import Session
 
 WPM_BAND = (120, 160)
 
@@ -124,7 +124,7 @@ def _heard(count: int) -> str:
     return f" (+{count} um/uh heard)" if count else ""
 
 
-def render_summary(result: SessionResult, checklist: Sequence[str] = ()) -> Group:
+def render_summary(result: Session, checklist: Sequence[str] = ()) -> Group:
     """The end of a round: one line per answer, then totals and where the files are, and
     last the question set's checklist (what you should come away knowing)."""
     lines: list[Text | str] = []
@@ -149,7 +149,7 @@ def render_summary(result: SessionResult, checklist: Sequence[str] = ()) -> Grou
     for a in result.answers:
         if a.status == "interrupted":
             lines.append(Text(f"Your interrupted answer is kept: analyse it with `mockvoice "
-                              f"analyze {result.folder / a.audio} --question {a.question}`.",
+                              f"analyze {a.audio} --question {a.question}`.",
                               style="yellow"))
     if checklist:
         lines.append(Text("At the end of this stage you should come away knowing that:",

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from mockvoice.errors import StorageError
-from mockvoice.results import AnswerReport, Transcript
-from mockvoice.store.files import answer_stem, read_json
+from mockvoice.results import SCHEMA_VERSION, AnswerReport, Transcript
+from mockvoice.store.files import answer_stem, read_json, write_json
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,17 @@ class Answer:
     report: AnswerReport | None = None
     transcript: Transcript | None = None
     notes: list[str] = field(default_factory=list)
+    stopped_by: str | None = None  # "enter", "time", "silence", "interrupt"
+    error: str | None = None  # why a "failed" answer failed
+
+    def to_dict(self) -> dict[str, Any]:
+        """The answer's entry in session.json."""
+        return {"question": self.question, "question_id": self.question_id,
+                "question_text": self.question_text,
+                "audio": self.audio.name if self.audio else None, "status": self.status,
+                "duration_s": self.duration_s, "stopped_by": self.stopped_by,
+                "transcript": self.transcript_file, "report": self.report_file,
+                "error": self.error}
 
     @property
     def stem(self) -> str:
@@ -66,6 +77,18 @@ class Session:
     question_set: str | None
     answers: list[Answer] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # about the session as a whole
+    retry_of: str | None = None  # "SESSION:N" when this round asks that answer's question again
+
+    def to_dict(self) -> dict[str, Any]:
+        """session.json: what was asked, when, and which files hold each answer."""
+        return {"schema": SCHEMA_VERSION, "kind": "session", "id": self.id,
+                "question_set": self.question_set, "started": self.started,
+                "status": self.status, "answers": [a.to_dict() for a in self.answers],
+                **({"retry_of": self.retry_of} if self.retry_of else {})}
+
+    def save(self) -> None:
+        """Rewrite session.json whole (atomically), after every step of a round."""
+        write_json(self.folder / "session.json", self.to_dict(), replace=True)
 
     @property
     def reports(self) -> list[AnswerReport]:
@@ -141,7 +164,8 @@ def _from_session_json(folder: Path, data: dict[str, Any]) -> Session:
     if data.get("kind", "session") != "session":
         raise ValueError(f"kind is {data.get('kind')!r}, not 'session'")
     session = Session(str(data.get("id") or folder.name), folder, data.get("started"),
-                      str(data.get("status", "unknown")), data.get("question_set"))
+                      str(data.get("status", "unknown")), data.get("question_set"),
+                      retry_of=data.get("retry_of"))
     session.id = folder.name  # the folder name is what people type; trust it over the file
     for rec in data.get("answers", []):
         answer = Answer(int(rec["question"]), str(rec["question_id"]),
@@ -149,6 +173,7 @@ def _from_session_json(folder: Path, data: dict[str, Any]) -> Session:
                         float(rec.get("duration_s") or 0.0))
         answer.audio = folder / str(rec["audio"])
         answer.report_file, answer.transcript_file = rec.get("report"), rec.get("transcript")
+        answer.stopped_by, answer.error = rec.get("stopped_by"), rec.get("error")
         session.answers.append(answer)
     return session
 
