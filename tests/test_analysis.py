@@ -175,24 +175,24 @@ def test_pace_tips_use_the_stated_band():
 
 
 def test_hesitations_heard_in_the_audio_count_towards_the_fillers_tip():
-    from mockvoice.analysis.core import retip
     from mockvoice.results import Hesitation
 
     # One "um" in the text of 45 words: few fillers, on the text alone.
-    r = report("Um I led the move to the new build system. " + "We shipped it on time. " * 7)
+    text = "Um I led the move to the new build system. " + "We shipped it on time. " * 7
+    r = report(text)
     assert r.fillers.total == 1 and r.words == 45
     assert r.part_tips["fillers"].startswith("Few fillers")
     assert r.part_tips["fillers"] not in r.tips
+    assert r.hesitations == [] and r.hesitations_per_minute is None  # not looked for
     # Two more heard in the audio that Whisper left out: 3 in 45 words, 6.7 a hundred.
-    r.hesitations = [Hesitation(2.0, 0.4, "gap", "steady voice"),
-                     Hesitation(9.0, 0.5, "stretched", "steady voice")]
-    retip(r, PLAIN)
+    heard = [Hesitation(2.0, 0.4, "gap", "steady voice"),
+             Hesitation(9.0, 0.5, "stretched", "steady voice")]
+    r = analyze(Transcript.from_text(text), PLAIN, hesitations=heard)
     tip = r.part_tips["fillers"]
     assert tip.startswith("Cut the fillers: 3 in this answer") and "2 um/uh heard" in tip, tip
-    assert tip in r.tips
+    assert tip in r.tips and r.hesitations == heard
     # One heard is not enough for the tip (2 in all).
-    r.hesitations = r.hesitations[:1]
-    retip(r, PLAIN)
+    r = analyze(Transcript.from_text(text), PLAIN, hesitations=heard[:1])
     assert r.part_tips["fillers"].startswith("Few fillers")
     assert r.part_tips["fillers"] not in r.tips
 

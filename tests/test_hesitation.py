@@ -20,7 +20,6 @@ from mockvoice.hesitation.detect import (
     findings,
     hum,
     locate_text_fillers,
-    per_minute,
     syllables,
     typical_pitch,
 )
@@ -306,6 +305,8 @@ def test_syllables_and_expected_length():
 
 
 def test_per_minute():
+    from mockvoice.analysis.core import per_minute
+
     hs = [Hesitation(1.0, 0.4, "gap", ""), Hesitation(9.0, 0.3, "stretched", "")]
     assert per_minute(hs, 30.0) == 4.0 and per_minute(hs[:1], 45.0) == 1.33
     assert per_minute(hs, None) is None and per_minute([], 60.0) == 0.0
@@ -510,22 +511,25 @@ def test_a_restart_the_transcript_dropped_is_not_taken_for_an_um(whisper):
 
 
 def test_report_carries_hesitations_beside_fillers_and_round_trips():
-    from mockvoice.hesitation.detect import add_hesitations
-    from mockvoice.results import AnswerReport, FillerHit, FillerSummary
+    from mockvoice.pipeline import AnswerAudio, report_answer
+    from mockvoice.questions import builtin_path, load_question_set
+    from mockvoice.results import AnswerReport, Transcript
 
+    question = load_question_set(builtin_path("recruiter")).questions[0]
     x = recording(**speech_in_words(AROUND_A_GAP), um=(0.70, vowel(0.45)))
-    report = AnswerReport(question=1, question_id="q", question_text="?", words=2,
-                          fillers=FillerSummary(0, {}), guidance=[], duration_s=2.2,
-                          speaking_s=0.6)
-    add_hesitations(report, x, AROUND_A_GAP)
+    transcript = Transcript("so then", list(AROUND_A_GAP), duration_s=2.2)
+    report = report_answer(transcript, question, AnswerAudio(x))
     assert [round(h.start, 1) for h in report.hesitations] == [0.7]
-    assert report.hesitations_per_minute == 100.0  # 1 in 0.6 s of speaking time
+    assert report.speaking_s == 1.8
+    assert report.hesitations_per_minute == 33.33  # 1 in 1.8 s of speaking time
     again = AnswerReport.from_dict(report.to_dict())
     assert again.hesitations == report.hesitations
-    assert again.hesitations_per_minute == 100.0
+    assert again.hesitations_per_minute == 33.33
     # The same "um" already in the text: counted there, not again here.
-    report.fillers = FillerSummary(1, {"um": 1}, [FillerHit("um", "um,", "hesitation", 0.9)])
-    add_hesitations(report, x, AROUND_A_GAP)
+    with_um = [AROUND_A_GAP[0], Word("um,", 0.9, 1.2), AROUND_A_GAP[1]]
+    report = report_answer(Transcript("so um, then", with_um, duration_s=2.2), question,
+                           AnswerAudio(x))
+    assert report.fillers.hesitations == 1
     assert report.hesitations == [] and report.hesitations_per_minute == 0.0
 
 

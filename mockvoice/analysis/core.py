@@ -14,6 +14,7 @@ repeats). This module measures delivery and writes one tip per report part.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mockvoice.analysis.content import RULES, judge
@@ -21,7 +22,7 @@ from mockvoice.analysis.fillers import Vocabulary, default_vocabulary, find_burs
 from mockvoice.analysis.language import find_hedges, find_repeats
 from mockvoice.analysis.star import analyze_star, star_tip
 from mockvoice.analysis.tokens import spoken_times, tokenise
-from mockvoice.results import AnswerReport, FillerSummary, Pause, Transcript
+from mockvoice.results import AnswerReport, FillerSummary, Hesitation, Pause, Transcript
 
 if TYPE_CHECKING:
     from mockvoice.questions import Question
@@ -39,9 +40,14 @@ PARTS = ("pace", "fillers", "guidance", "star", "language")
 
 def analyze(transcript: Transcript, question: Question, *, long_pause_s: float = 2.0,
             pace_wpm: tuple[float, float] = PACE_WPM, length_s: tuple[float, float] = LENGTH_S,
-            vocabulary: Vocabulary | None = None) -> AnswerReport:
+            vocabulary: Vocabulary | None = None,
+            hesitations: Sequence[Hesitation] | None = None) -> AnswerReport:
     """Measure one answer: delivery (length, pace, pauses, fillers) and content (guidance,
-    STAR, hedges, repeats), with one tip per part of the report."""
+    STAR, hedges, repeats), with one tip per part of the report.
+
+    ``hesitations`` are the "um"s heard in the audio that the transcript left out
+    (:mod:`mockvoice.pipeline` finds them); they count towards the fillers tip.
+    """
     vocab = vocabulary or default_vocabulary()
     words = transcript.words or Transcript.from_text(transcript.text).words
     tokens, sentences = tokenise(words)
@@ -90,15 +96,21 @@ def analyze(transcript: Transcript, question: Question, *, long_pause_s: float =
     r.hedges = find_hedges(tokens, sentences, vocab)
     r.repeats = find_repeats(tokens, sentences, vocab)
 
-    retip(r, question)
+    if hesitations is not None:
+        r.hesitations = list(hesitations)
+        # The fillers' basis (speaking time), so the two rates compare.
+        r.hesitations_per_minute = per_minute(r.hesitations, r.speaking_s or r.duration_s)
+
+    r.part_tips, needed = _part_tips(r, question)
+    r.tips = [r.part_tips[p] for p in PARTS if p in needed]
     return r
 
 
-def retip(r: AnswerReport, question: Question) -> None:
-    """Choose the report's tips (again): after the audio's hesitations are added to
-    ``r.hesitations`` (mockvoice.hesitation.detect), they count towards the fillers tip."""
-    r.part_tips, needed = _part_tips(r, question)
-    r.tips = [r.part_tips[p] for p in PARTS if p in needed]
+def per_minute(hits: Sequence[object], seconds: float | None) -> float | None:
+    """How many a minute of ``seconds``; None without a length."""
+    if not seconds:
+        return None
+    return round(len(hits) * 60.0 / seconds, 2)
 
 
 # --- one tip per part ------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import threading
@@ -149,7 +150,23 @@ def _review_parsers(sub: Any) -> None:
     p.add_argument("--recordings", metavar="DIR", help=recordings_help)
 
 
+class _Warnings(logging.Handler):
+    """The library's warnings, one line each on the stderr of the moment (tests swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"mockvoice: warning: {record.getMessage()}", file=sys.stderr)
+
+
+def _show_warnings() -> None:
+    log = logging.getLogger("mockvoice")
+    if not any(isinstance(h, _Warnings) for h in log.handlers):
+        handler = _Warnings(logging.WARNING)
+        log.addHandler(handler)
+        log.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
+    _show_warnings()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -281,8 +298,8 @@ def _watch_enter(stop: threading.Event) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from mockvoice.analysis.core import analyze, retip
     from mockvoice.errors import AudioError
+    from mockvoice.pipeline import AnswerAudio, report_answer
     from mockvoice.questions import select
     from mockvoice.results import Transcript
 
@@ -296,7 +313,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise AudioError(f"{path} does not exist or is not a file.",
                          "give the path of an audio file or a .txt transcript")
     check = None  # Whisper's second opinion on each hesitation heard in the audio
-    if path.suffix.lower() == ".txt":  # text only: must not import torch
+    audio = path.suffix.lower() != ".txt"
+    if not audio:  # text only: must not import torch
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
@@ -323,17 +341,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         from mockvoice.hesitation.check import WhisperFillerCheck
 
         check = WhisperFillerCheck.for_transcriber(transcriber)
-    report = analyze(transcript, question)
-    if path.suffix.lower() != ".txt":  # the audio tells which "um"s the text left out
-        from mockvoice.hesitation.detect import add_hesitations
-
-        try:
-            add_hesitations(report, samples, transcript.words, check=check)
-        except RuntimeError as e:  # torch, inside Whisper's second opinion: do without it
-            print(f"warning: Whisper could not check the hesitations found ({e}); "
-                  "they are reported from the audio alone.", file=sys.stderr)
-            add_hesitations(report, samples, transcript.words)
-        retip(report, question)  # the heard "um"s count towards the fillers tip
+    report = report_answer(transcript, question,
+                           AnswerAudio(samples, check, name=str(path)) if audio else None)
     if args.json:
         json.dump(report.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         print()

@@ -32,7 +32,7 @@ from typing import Protocol
 import numpy as np
 
 from mockvoice.audio.frames import HOP_S, SAMPLE_RATE, VOICED, WINDOW_S, Frames, measure
-from mockvoice.results import AnswerReport, Hesitation, Word
+from mockvoice.results import Hesitation, Word
 
 
 @dataclass(frozen=True)
@@ -402,23 +402,3 @@ def _dedupe(found: list[Hesitation], merge_s: float) -> list[Hesitation]:
         else:
             merged.append(h)
     return merged
-
-
-def per_minute(hesitations: Sequence[Hesitation], minutes_of: float | None) -> float | None:
-    if not minutes_of:
-        return None
-    return round(len(hesitations) * 60.0 / minutes_of, 2)
-
-
-def add_hesitations(report: AnswerReport, samples: np.ndarray, words: Sequence[Word],
-                    check: FillerCheck | None = None, frames: Frames | None = None) -> None:
-    """Put the hesitations the text missed on ``report``, beside its fillers.
-
-    The rate uses the fillers' basis (speaking time) so the two numbers compare.
-    """
-    said = [h.start for h in report.fillers.hits
-            if h.kind == "hesitation" and h.start is not None]
-    report.hesitations = detect_hesitations(samples, words, text_fillers=said, check=check,
-                                            frames=frames)
-    report.hesitations_per_minute = per_minute(report.hesitations,
-                                               report.speaking_s or report.duration_s)

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from mockvoice.analysis import core as analysis
 from mockvoice.audio.frames import FrameMeter
 from mockvoice.audio.recording import SPEECH_DBFS, Listener, Recorder, StopPolicy
 from mockvoice.audio.speech import Speaker
 from mockvoice.audio.wavfile import SAMPLE_RATE, read_wav
 from mockvoice.errors import MockvoiceError
 from mockvoice.hesitation.ahead import CheckAhead
+from mockvoice.pipeline import AnswerAudio, report_answer
 from mockvoice.questions import Question, QuestionSet
 from mockvoice.results import AnswerReport, Transcript
 from mockvoice.store.files import answer_stem, write_json
@@ -174,13 +174,15 @@ def _record_and_report(question: Question, result: Session, model: BackgroundLoa
         raise
     write_json(result.folder / f"{stem}.transcript.json", transcript.to_dict())
     record.transcript_file = f"{stem}.transcript.json"
-    report = analysis.analyze(transcript, question)
+    audio = None
     if rate == SAMPLE_RATE:
         check = ahead.check or _check(transcriber, model)
-        with (ui.waiting("Checking the possible um/uh with Whisper…") if check is not None
-              else nullcontext()):
-            _add_hesitations(report, samples, transcript, wav, meter, check)
-        analysis.retip(report, question)
+        audio = AnswerAudio(samples, check, meter.frames(samples) if transcript.timed else None,
+                            str(wav))
+    # Most findings were checked while the person spoke (mockvoice.hesitation.ahead).
+    with (ui.waiting("Checking the possible um/uh with Whisper…")
+          if audio is not None and audio.check is not None else nullcontext()):
+        report = report_answer(transcript, question, audio)
     write_json(result.folder / f"{stem}.report.json", report.to_dict())
     record.report_file, record.status = f"{stem}.report.json", "analysed"
     record.report = report
@@ -198,30 +200,6 @@ def _check(transcriber: Transcriber, model: BackgroundLoad) -> RememberedCheck |
 
     check = WhisperFillerCheck.for_transcriber(transcriber)
     return RememberedCheck(check) if check is not None else None
-
-
-def _add_hesitations(report: AnswerReport, samples: np.ndarray, transcript: Transcript,
-                     wav: Path, meter: FrameMeter, check: RememberedCheck | None) -> None:
-    """The "um"s Whisper left out, heard in the answer's audio (mockvoice.hesitation.detect), with
-    Whisper's second opinion on each (``check``). Most findings were checked while the
-    person spoke (mockvoice.hesitation.ahead); the rest cost about 1.5 s each. An extra the
-    report can do without: a failure is logged, never fatal (a failed check: the findings
-    are reported from the audio alone, as with an engine that has no check).
-    """
-    if not transcript.timed:
-        return
-    from mockvoice.hesitation.detect import add_hesitations
-
-    try:
-        try:
-            add_hesitations(report, samples, transcript.words, check=check,
-                            frames=meter.frames(samples))
-        except RuntimeError as e:  # torch, inside the check: do without it
-            log.warning("Whisper could not check the hesitations in %s (%s); they are "
-                        "reported from the audio alone", wav, e)
-            add_hesitations(report, samples, transcript.words, frames=meter.frames(samples))
-    except (MockvoiceError, OSError, ValueError) as e:
-        log.warning("Could not look for hesitations in %s: %s", wav, e)
 
 
 def _transcript(samples: np.ndarray, wav: Path, transcriber: Transcriber,
