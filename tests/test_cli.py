@@ -152,3 +152,29 @@ def test_faster_engine_with_another_model_is_one_clear_error() -> None:
     result = mockvoice("analyze", str(clip), "--question", "1", "--engine", "faster-whisper",
                        "--model", "base.en")
     fails_clearly(result, "--engine faster-whisper", "drop --model")
+
+
+def test_each_default_is_shown_once_and_never_none(capsys) -> None:
+    from mockvoice.cli import main
+
+    for command in ("practice", "analyze", "export", "report", "sessions", "progress"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert "(default: None)" not in text and "(default: False)" not in text, command
+    with pytest.raises(SystemExit):
+        main(["practice", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(default: 180.0)" in text and "where sessions are stored (default:" in text
+
+
+def test_prompts_lists_built_in_and_user_sets(mockvoice_home: Path, capsys) -> None:
+    from mockvoice.cli import main
+
+    (mockvoice_home / "prompts").mkdir()
+    (mockvoice_home / "prompts" / "candidate.toml").write_text("not toml [")
+    assert main(["prompts"]) == 0
+    out = capsys.readouterr().out
+    assert "recruiter    built-in" in out and "8 questions" in out
+    assert "candidate    user" in out and "cannot be used" in out
+    assert str(mockvoice_home / "prompts") in out

@@ -142,3 +142,31 @@ def test_answers_without_timed_words_are_skipped_with_a_reason(tmp_path: Path) -
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "no answer of session" in result.stderr
     assert "Q1: no transcript" in result.stderr
+
+
+def test_output_may_name_the_file_of_a_one_answer_session(tmp_path: Path, capsys) -> None:
+    from mockvoice.cli import main
+
+    root = tmp_path / "recordings"
+    make_session(root, "1", FakeTranscriber(timed("I studied maths and I love climbing.")))
+    target = tmp_path / "answer.vtt"
+    assert main(["export", "latest", "-o", str(target), "--recordings", str(root)]) == 0
+    assert target.is_file() and target.read_text().startswith("WEBVTT")
+    assert main(["export", "latest", "-o", str(tmp_path / "a.srt"),
+                 "--recordings", str(root)]) == 2
+    assert "--format srt" in capsys.readouterr().err
+    folder = tmp_path / "captions"
+    assert main(["export", "latest", "-o", str(folder), "--recordings", str(root)]) == 0
+    assert [p.name for p in folder.iterdir()] == ["q01-about-yourself.vtt"]
+
+
+def test_output_file_with_several_answers_says_why_not(tmp_path: Path, capsys) -> None:
+    from mockvoice.cli import main
+
+    root = tmp_path / "recordings"
+    make_session(root, "1,4", FakeTranscriber(timed(HOSTILE_TEXT)))
+    target = tmp_path / "answer.vtt"
+    assert main(["export", "latest", "-o", str(target), "--recordings", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert "names one file" in err and "2 answers" in err and "-o DIR" in err
+    assert not target.exists()

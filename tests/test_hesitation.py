@@ -552,7 +552,7 @@ def test_analyze_reports_from_the_audio_when_whisper_cannot_check(tmp_path, monk
             raise RuntimeError("shape mismatch")
 
     transcript = Transcript("so then", list(AROUND_A_GAP), duration_s=2.2)
-    monkeypatch.setattr(cli, "_transcriber",
+    monkeypatch.setattr(cli.practice, "_transcriber",
                         lambda args, console: (FakeTranscriber(transcript), "fake"))
     monkeypatch.setattr(WhisperFillerCheck, "for_transcriber", lambda t: Broken())
     assert cli.main(["analyze", str(wav), "--question", "1", "--json"]) == 0

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes.util
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -99,3 +103,23 @@ def test_no_microphone_at_all() -> None:
 def test_no_microphone_names_the_device_asked_for() -> None:
     with pytest.raises(DeviceError, match=r"No microphone found \(asked for 'usb mic'\)"):
         resolve_input([Device(1, "HDMI 0", 0, 8, 48000.0)], "usb mic")
+
+
+ALSA_COMPLAINS = """
+import ctypes, ctypes.util, sys
+if sys.argv[1] == "mockvoice":
+    from mockvoice.audio.devices import import_sounddevice
+    import_sounddevice()
+lib = ctypes.CDLL(ctypes.util.find_library("asound"))
+lib.snd_pcm_open(ctypes.byref(ctypes.c_void_p()), b"no-such-device", 0, 0)
+"""
+
+
+@pytest.mark.skipif(not ctypes.util.find_library("asound"), reason="no ALSA library")
+def test_alsa_messages_stay_off_the_screen_once_sounddevice_is_imported() -> None:
+    def stderr_of(who: str) -> str:
+        return subprocess.run([sys.executable, "-c", ALSA_COMPLAINS, who], capture_output=True,
+                              text=True, timeout=60).stderr
+
+    assert "Unknown PCM no-such-device" in stderr_of("alone")  # ALSA's own habit
+    assert "ALSA lib" not in stderr_of("mockvoice")

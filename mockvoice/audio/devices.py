@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 from mockvoice.errors import DeviceError, MissingDependency
+
+log = logging.getLogger(__name__)
 
 
 def import_sounddevice() -> Any:
@@ -16,7 +20,42 @@ def import_sounddevice() -> Any:
                                 "to record and play audio", e) from e
     except ImportError as e:
         raise MissingDependency("sounddevice", "to record and play audio", e) from e
+    _quiet_alsa()
     return sounddevice
+
+
+# ALSA's library prints its complaints ("ALSA lib pcm.c:...: underrun occurred") straight to
+# the terminal, in the middle of the round's screen. Its error handler is replaced once by
+# one that sends them to the log (debug level). The C handler is variadic; its fixed
+# arguments are all we read. Kept referenced: ALSA calls it for the life of the process.
+_ALSA_HANDLER: Any = None
+
+
+def _quiet_alsa() -> None:
+    global _ALSA_HANDLER
+    if _ALSA_HANDLER is not None or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("asound")
+    if name is None:
+        return
+    try:
+        lib = ctypes.CDLL(name)
+        kind = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                                ctypes.c_int, ctypes.c_char_p)
+
+        def to_log(file: bytes | None, line: int, func: bytes | None, err: int,
+                   fmt: bytes | None) -> None:
+            log.debug("ALSA %s:%d (%s): %s", (file or b"").decode(errors="replace"), line,
+                      (func or b"").decode(errors="replace"),
+                      (fmt or b"").decode(errors="replace"))
+
+        _ALSA_HANDLER = kind(to_log)
+        lib.snd_lib_error_set_handler(_ALSA_HANDLER)
+    except (OSError, AttributeError) as e:  # no such library or symbol: nothing to quiet
+        log.debug("ALSA messages stay on stderr: %s", e)
 
 
 @dataclass(frozen=True)

@@ -95,16 +95,19 @@ class Exported:
     skipped: list[str]  # why an answer has no captions
 
 
-def export_captions(session: Session, fmt: str, out_dir: Path | None = None, *,
+def export_captions(session: Session, fmt: str, out: Path | None = None, *,
                     force: bool = False) -> Exported:
-    """Write one caption file per timed answer into out_dir (default: the session folder).
+    """Write one caption file per timed answer into the folder ``out`` (default: the
+    session folder); ``out`` may name the file itself (``answer.vtt``) when exactly one
+    answer has captions.
 
     Nothing is written unless every target is free (or ``force``), so a refusal
     leaves no half-exported session behind.
     """
     if fmt not in WRITERS:
         raise UsageError(f"Unknown caption format {fmt!r}.", f"choose one of: {', '.join(FORMATS)}")
-    folder = out_dir or session.folder
+    one_file = out is not None and out.suffix.lower() in {f".{f}" for f in WRITERS}
+    folder = (out.parent if one_file else out) if out is not None else session.folder
     plans: list[tuple[Path, list[Cue]]] = []
     skipped: list[str] = []
     for a in session.answers:
@@ -116,6 +119,8 @@ def export_captions(session: Session, fmt: str, out_dir: Path | None = None, *,
             skipped.append(f"Q{a.question}: the transcript has no word timings.")
             continue
         plans.append((folder / f"{a.stem}.{fmt}", items))
+    if one_file and out is not None:
+        plans = _one_file(out, fmt, plans, session)
     taken = [p for p, _ in plans if p.exists()]
     if taken and not force:
         raise StorageError(f"{', '.join(str(p) for p in taken)} already exist(s); nothing "
@@ -127,6 +132,19 @@ def export_captions(session: Session, fmt: str, out_dir: Path | None = None, *,
     for path, items in plans:
         _write(path, items, WRITERS[fmt], replace=force)
     return Exported([p for p, _ in plans], skipped)
+
+
+def _one_file(out: Path, fmt: str, plans: list[tuple[Path, list[Cue]]],
+              session: Session) -> list[tuple[Path, list[Cue]]]:
+    """``-o answer.vtt``: the one answer's captions go to that file; with more, say why not."""
+    if out.suffix.lower() != f".{fmt}":
+        raise UsageError(f"-o {out} ends in {out.suffix}, but the format is {fmt}.",
+                         f"use --format {out.suffix.lower().lstrip('.')}, or name a .{fmt} file")
+    if len(plans) != 1:
+        raise UsageError(f"-o {out} names one file, but session {session.id} has "
+                         f"{len(plans)} answers with captions.",
+                         "give a folder instead (-o DIR): each answer gets its own file")
+    return [(out, plans[0][1])]
 
 
 def _write(path: Path, items: list[Cue], write: Callable[[list[Cue], TextIO], None], *,
