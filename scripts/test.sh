@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything (scripts/install.sh --test), start a real audio server with a
-# null sink, and run the linters and the whole test suite. CI runs exactly this.
+# null sink, run the linters and the whole test suite, then build the wheel and use it
+# from a fresh venv outside the checkout. CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh --test
@@ -23,4 +24,6 @@ echo "==> mypy"
 .venv/bin/mypy mockvoice
 echo "==> pytest"
 export MOCKVOICE_REQUIRE_AUDIO=1  # the audio-server tests must run here, not skip
-exec .venv/bin/python -m pytest -q -ra "$@"
+.venv/bin/python -m pytest -q -ra --durations=20 "$@"
+echo "==> the wheel, installed outside the checkout"
+scripts/wheel_check.sh
