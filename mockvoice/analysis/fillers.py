@@ -126,26 +126,8 @@ def parse_vocabulary(data: dict[str, Any], path: Path) -> Vocabulary:
         if not isinstance(v, str):
             raise fail(f"spellings.{k}", "must be a string", 'use kinda = "kind of"')
         spellings[k.lower()] = v.lower()
-    discourse: dict[str, DiscourseRule] = {}
-    for name, spec in _table(data, "discourse", fail).items():
-        where = f"discourse.{name}"
-        if not isinstance(spec, dict):
-            raise fail(where, "must be a table", f'write [discourse."{name}"]')
-        if not 1 <= len(name.split()) <= 2:
-            raise fail(where, "a filler is one or two words", "shorten it")
-        extra = sorted(set(spec) - {"where", "bare", *_LIST_KEYS})
-        if extra:
-            raise fail(f"{where}.{extra[0]}", "unknown key",
-                       f"allowed: where, bare, {', '.join(_LIST_KEYS)}")
-        if spec.get("where", "anywhere") not in _WHERE:
-            raise fail(f"{where}.where", f"unknown value {spec['where']!r}",
-                       f"use one of: {', '.join(_WHERE)}")
-        if spec.get("bare", "literal") not in _BARE:
-            raise fail(f"{where}.bare", f"unknown value {spec['bare']!r}",
-                       f"use one of: {', '.join(_BARE)}")
-        lists = {k: frozenset(words(spec.get(k, []), f"{where}.{k}")) for k in _LIST_KEYS}
-        discourse[" ".join(name.lower().split())] = DiscourseRule(
-            spec.get("where", "anywhere"), spec.get("bare", "literal"), **lists)
+    discourse = {" ".join(name.lower().split()): _discourse_rule(name, spec, fail, words)
+                 for name, spec in _table(data, "discourse", fail).items()}
     for k, v in spellings.items():
         if v not in discourse and v not in hesitations:
             raise fail(f"spellings.{k}", f"{v!r} is not a filler in this file",
@@ -160,6 +142,27 @@ def parse_vocabulary(data: dict[str, Any], path: Path) -> Vocabulary:
                      key=lambda p: -len(p.split()))  # longest first: "i think maybe" beats "maybe"
     return Vocabulary(hesitations, discourse, spellings, tuple(phrases),
                       frozenset(words(repeats.get("ignore", []), "repeats.ignore")), path)
+
+
+def _discourse_rule(name: str, spec: Any, fail: Any, words: Any) -> DiscourseRule:
+    """One [discourse."NAME"] table, validated."""
+    where = f"discourse.{name}"
+    if not isinstance(spec, dict):
+        raise fail(where, "must be a table", f'write [discourse."{name}"]')
+    if not 1 <= len(name.split()) <= 2:
+        raise fail(where, "a filler is one or two words", "shorten it")
+    extra = sorted(set(spec) - {"where", "bare", *_LIST_KEYS})
+    if extra:
+        raise fail(f"{where}.{extra[0]}", "unknown key",
+                   f"allowed: where, bare, {', '.join(_LIST_KEYS)}")
+    if spec.get("where", "anywhere") not in _WHERE:
+        raise fail(f"{where}.where", f"unknown value {spec['where']!r}",
+                   f"use one of: {', '.join(_WHERE)}")
+    if spec.get("bare", "literal") not in _BARE:
+        raise fail(f"{where}.bare", f"unknown value {spec['bare']!r}",
+                   f"use one of: {', '.join(_BARE)}")
+    lists = {k: frozenset(words(spec.get(k, []), f"{where}.{k}")) for k in _LIST_KEYS}
+    return DiscourseRule(spec.get("where", "anywhere"), spec.get("bare", "literal"), **lists)
 
 
 def _table(data: dict[str, Any], key: str, fail: Any) -> dict[str, Any]:

@@ -24,7 +24,6 @@ numpy on 16 kHz float32 samples, with no files, devices or models.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -32,6 +31,7 @@ from typing import Protocol
 import numpy as np
 
 from mockvoice.audio.frames import HOP_S, SAMPLE_RATE, VOICED, WINDOW_S, Frames, measure
+from mockvoice.hesitation.words import expected_length, hum
 from mockvoice.results import Hesitation, Word
 
 
@@ -277,30 +277,6 @@ def _voice_in_gap(frames: Frames, content: Sequence[Word], t: float,
     voiced = _voiced(frames, opts)[first:last]
     runs = [(a, b) for a, b in _true_runs(voiced, max_hole=2) if (b - a) * HOP_S >= 0.1]
     return round((runs[0][0] + first) * HOP_S, 2) if runs else None
-
-
-def syllables(word: str) -> int:
-    """A rough syllable count: vowel groups, a silent final e, digits said as two each."""
-    digits = sum(c.isdigit() for c in word)
-    letters = re.sub(r"[^A-Za-z]", "", word)
-    if len(letters) > 1 and letters.isupper():  # "LCD", "API": spelled out
-        return len(letters) + 2 * digits
-    letters = letters.lower()
-    groups = len(re.findall(r"[aeiouy]+", letters))
-    if letters.endswith("e") and not letters.endswith(("le", "ee")) and groups > 1:
-        groups -= 1
-    return max(1, groups + 2 * digits)
-
-
-def hum(word: str) -> bool:
-    """A word of letters with no vowel and not spelled out: "Mm-hmm", "Hmm", "shh"."""
-    letters = re.sub(r"[^A-Za-z]", "", word)
-    return bool(letters) and not letters.isupper() and not re.search(r"[aeiouyAEIOUY]", letters)
-
-
-def expected_length(word: str) -> float:
-    """Seconds a word normally takes: about 0.2 s a syllable, plus its onset."""
-    return 0.10 + 0.20 * syllables(word)
 
 
 def _candidates(words: Sequence[Word], duration: float,

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mockvoice.errors import StorageError, UsageError
 
@@ -154,6 +154,35 @@ def _tick(session_id: str) -> str:
     return f"{m[1]}-{m[2]} {m[3]}:{m[4]}{m[5] or ''}" if m else session_id
 
 
+def _draw_trend(ax: Any, metric: tuple[str, str, str], colour: str, x: list[int],
+                rows: Sequence[SessionTrend]) -> None:
+    """One of the four panels: a metric session by session (the fillers beside the heard
+    um/uh, the pace against its target band)."""
+    attr, label, hint = metric
+    values = [getattr(r, attr) for r in rows]
+    if attr == "coverage":
+        values = [None if v is None else v * 100 for v in values]
+        label = "Guidance coverage (%)"
+    points = [(xi, v) for xi, v in zip(x, values, strict=True) if v is not None]
+    if points:
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=colour,
+                label="in the transcript" if attr == "fillers_per_min" else None)
+    heard = [(xi, r.heard_per_min) for xi, r in zip(x, rows, strict=True)
+             if r.heard_per_min is not None]
+    if attr == "fillers_per_min" and heard:
+        ax.plot([p[0] for p in heard], [p[1] for p in heard], marker="s", linestyle="--",
+                color="tab:orange", label="heard, left out of it")
+        ax.legend(loc="best", fontsize=8)
+    if attr == "wpm":
+        ax.axhspan(*PACE_BAND, color="tab:green", alpha=0.15, label="target pace")
+        ax.legend(loc="best", fontsize=8)
+    ax.set_title(f"{label} ({hint})", fontsize=10)
+    ax.grid(True, alpha=0.3)
+    ax.set_ylim(bottom=0)
+    if attr == "coverage":
+        ax.set_ylim(0, 105)
+
+
 def plot_progress(rows: Sequence[SessionTrend], path: Path) -> Path:
     """Draw the four trends to a PNG (PLOT_SIZE_PX). Writes a temp file, then renames it;
     an existing file is replaced only if it is a PNG (a previous plot), never anything else."""
@@ -180,29 +209,8 @@ def plot_progress(rows: Sequence[SessionTrend], path: Path) -> Path:
     fig, axes = plt.subplots(2, 2, figsize=(width / _DPI, height / _DPI), dpi=_DPI,
                              sharex=True)
     colours = ("tab:red", "tab:blue", "tab:green", "tab:purple")
-    for ax, (attr, label, hint), colour in zip(axes.flat, METRICS, colours, strict=True):
-        values = [getattr(r, attr) for r in rows]
-        if attr == "coverage":
-            values = [None if v is None else v * 100 for v in values]
-            label = "Guidance coverage (%)"
-        points = [(xi, v) for xi, v in zip(x, values, strict=True) if v is not None]
-        if points:
-            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=colour,
-                    label="in the transcript" if attr == "fillers_per_min" else None)
-        heard = [(xi, r.heard_per_min) for xi, r in zip(x, rows, strict=True)
-                 if r.heard_per_min is not None]
-        if attr == "fillers_per_min" and heard:
-            ax.plot([p[0] for p in heard], [p[1] for p in heard], marker="s", linestyle="--",
-                    color="tab:orange", label="heard, left out of it")
-            ax.legend(loc="best", fontsize=8)
-        if attr == "wpm":
-            ax.axhspan(*PACE_BAND, color="tab:green", alpha=0.15, label="target pace")
-            ax.legend(loc="best", fontsize=8)
-        ax.set_title(f"{label} ({hint})", fontsize=10)
-        ax.grid(True, alpha=0.3)
-        ax.set_ylim(bottom=0)
-        if attr == "coverage":
-            ax.set_ylim(0, 105)
+    for ax, metric, colour in zip(axes.flat, METRICS, colours, strict=True):
+        _draw_trend(ax, metric, colour, x, rows)
     for ax in axes[1]:
         ax.set_xticks(x)
         ax.set_xticklabels(ticks, rotation=30, ha="right", fontsize=8)

@@ -211,23 +211,58 @@ def _output_rate(sd: Any, rate: int) -> int:
         return int(sd.query_devices(kind="output")["default_samplerate"])
 
 
-def replay(session: Session, answer: Answer, *, console: Console, stdin: TextIO | None,
-           skip_s: float = SKIP_S) -> ReplayOutcome:
-    """Play the answer's WAV on the default output while its transcript follows along."""
+def _device_samples(sd: Any, samples: Any, rate: int) -> tuple[Any, int]:
+    """The samples at a rate the output device takes (resampled linearly if need be)."""
     import numpy as np
-    from rich.console import Group
-    from rich.live import Live
-    from rich.text import Text
 
-    from mockvoice.audio.devices import import_sounddevice
-
-    samples, rate = _load_samples(session, answer)
-    sd = import_sounddevice()
     out_rate = _output_rate(sd, rate)
-    if out_rate != rate:  # the device cannot take the file's rate: resample (linear is fine)
+    if out_rate != rate:
         n = int(len(samples) * out_rate / rate)
         samples = np.interp(np.arange(n) * rate / out_rate, np.arange(len(samples)),
                             samples).astype(np.float32)
+    return samples, out_rate
+
+
+class _View:
+    """What the terminal shows at a moment: the transcript with the word being heard."""
+
+    def __init__(self, answer: Answer, head: Playhead, lock: threading.Lock) -> None:
+        self.answer, self.head, self.lock = answer, head, lock
+        self.words = answer.transcript.words if answer.transcript else []
+        self.timed = bool(self.words) and all(w.start is not None for w in self.words)
+        self.starts = [float(w.start or 0.0) for w in self.words]
+        hits = answer.report.fillers.hits if answer.report else []
+        self.fillers = filler_indices(self.words, hits)
+        self.heard_ums = [h.start for h in answer.report.hesitations] if answer.report else []
+
+    def frame(self, latency: float, final: bool = False) -> Any:
+        from rich.console import Group
+        from rich.text import Text
+
+        with self.lock:
+            pos, paused = self.head.position, self.head.paused
+        # What is heard lags what was handed to the device by the output latency.
+        heard = pos if paused or final else max(pos - latency, 0.0)
+        current = current_word(self.starts, heard) if self.timed else None
+        state = Text("■ " if final else "⏸ paused " if paused else "▶ ", style="bold")
+        state.append(f"{clock(heard)} / {clock(self.head.duration)}  ")
+        if not final:
+            state.append("space: pause · ←/→: 5 s · q: quit", style="dim")
+        body = render_words(self.words, self.fillers, current, self.heard_ums) if self.words \
+            else Text("(no transcript for this answer)", style="dim")
+        a = self.answer
+        return Group(Text(f"Answer {a.question}: {a.question_text}", style="bold"), body, state)
+
+
+def replay(session: Session, answer: Answer, *, console: Console, stdin: TextIO | None,
+           skip_s: float = SKIP_S) -> ReplayOutcome:
+    """Play the answer's WAV on the default output while its transcript follows along."""
+    from rich.live import Live
+
+    from mockvoice.audio.devices import import_sounddevice
+
+    sd = import_sounddevice()
+    samples, out_rate = _device_samples(sd, *_load_samples(session, answer))
     head = Playhead(len(samples), out_rate, skip_s)
     lock = threading.Lock()
 
@@ -237,28 +272,8 @@ def replay(session: Session, answer: Answer, *, console: Console, stdin: TextIO 
         outdata[: stop - start, 0] = samples[start:stop]
         outdata[stop - start:, 0] = 0.0
 
-    words = answer.transcript.words if answer.transcript else []
-    timed = bool(words) and all(w.start is not None for w in words)
-    starts = [float(w.start or 0.0) for w in words]
-    hits = answer.report.fillers.hits if answer.report else []
-    fillers = filler_indices(words, hits)
-    heard_ums = [h.start for h in answer.report.hesitations] if answer.report else []
-
-    def frame(latency: float, final: bool = False) -> Group:
-        with lock:
-            pos, paused = head.position, head.paused
-        # What is heard lags what was handed to the device by the output latency.
-        heard = pos if paused or final else max(pos - latency, 0.0)
-        current = current_word(starts, heard) if timed else None
-        state = Text("■ " if final else "⏸ paused " if paused else "▶ ", style="bold")
-        state.append(f"{clock(heard)} / {clock(head.duration)}  ")
-        if not final:
-            state.append("space: pause · ←/→: 5 s · q: quit", style="dim")
-        body = render_words(words, fillers, current, heard_ums) if words else Text(
-            "(no transcript for this answer)", style="dim")
-        return Group(Text(f"Answer {answer.question}: {answer.question_text}", style="bold"),
-                     body, state)
-
+    view = _View(answer, head, lock)
+    frame = view.frame
     try:
         stream = sd.OutputStream(samplerate=out_rate, channels=1, dtype="float32",
                                  callback=callback)

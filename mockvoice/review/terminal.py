@@ -32,36 +32,46 @@ def render_report(report: AnswerReport) -> Group:
     head = Text(f"Answer {r.question}: ", style="bold")
     head.append(r.question_text)
     lines.append(head)
-
     lines.append(Text("Delivery", style="bold underline"))
-    lo, hi = r.wpm_band
-    if r.answer_s is not None:
-        short, long = r.length_band
-        ok = r.length_verdict == "ok"
-        line = Text("  Length  ")
-        line.append(f"{clock(r.answer_s)}", style="green" if ok else "yellow")
-        verdict = "in" if ok else f"{r.length_verdict}, outside"
-        line.append(f" ({verdict} the {short:.0f}-"
-                    f"{long:.0f} s advice), {r.words} words", style="" if ok else "yellow")
-        line.append(f"; started after {r.latency_s:.1f} s" if r.latency_s is not None else "",
-                    style="dim")
-        lines.append(line)
-        pace = Text("  Pace    ")
-        in_band = r.wpm is not None and lo <= r.wpm <= hi
-        pace.append("-" if r.wpm is None else f"{r.wpm:.0f} wpm", style="green" if in_band
-                    else "yellow")
-        pace.append(f" speaking ({clock(r.speaking_s)}), target {lo:.0f}-{hi:.0f}", style="dim")
-        if r.wpm_overall is not None:
-            pace.append(f"; {r.wpm_overall:.0f} wpm over the whole recording", style="dim")
-        lines.append(pace)
-        if r.pauses:
-            where = ", ".join(f"{clock(p.start)} ({p.length:.1f} s)" for p in r.pauses)
-            lines.append(f"  Pauses  {len(r.pauses)} of 2 s or more: {where}")
-        else:
-            lines.append(Text("  Pauses  none of 2 s or more", style="green"))
-    else:
-        lines.append(f"  {r.words} words (text only: no timing, pace or pauses)")
+    _timing_lines(lines, r)
     _tip(lines, r, "pace")
+    _filler_lines(lines, r)
+    _tip(lines, r, "fillers")
+    _content_lines(lines, r)
+    return Group(*lines, "")
+
+
+def _timing_lines(lines: list[Text | str], r: AnswerReport) -> None:
+    lo, hi = r.wpm_band
+    if r.answer_s is None:
+        lines.append(f"  {r.words} words (text only: no timing, pace or pauses)")
+        return
+    short, long = r.length_band
+    ok = r.length_verdict == "ok"
+    line = Text("  Length  ")
+    line.append(f"{clock(r.answer_s)}", style="green" if ok else "yellow")
+    verdict = "in" if ok else f"{r.length_verdict}, outside"
+    line.append(f" ({verdict} the {short:.0f}-"
+                f"{long:.0f} s advice), {r.words} words", style="" if ok else "yellow")
+    line.append(f"; started after {r.latency_s:.1f} s" if r.latency_s is not None else "",
+                style="dim")
+    lines.append(line)
+    pace = Text("  Pace    ")
+    in_band = r.wpm is not None and lo <= r.wpm <= hi
+    pace.append("-" if r.wpm is None else f"{r.wpm:.0f} wpm", style="green" if in_band
+                else "yellow")
+    pace.append(f" speaking ({clock(r.speaking_s)}), target {lo:.0f}-{hi:.0f}", style="dim")
+    if r.wpm_overall is not None:
+        pace.append(f"; {r.wpm_overall:.0f} wpm over the whole recording", style="dim")
+    lines.append(pace)
+    if r.pauses:
+        where = ", ".join(f"{clock(p.start)} ({p.length:.1f} s)" for p in r.pauses)
+        lines.append(f"  Pauses  {len(r.pauses)} of 2 s or more: {where}")
+    else:
+        lines.append(Text("  Pauses  none of 2 s or more", style="green"))
+
+
+def _filler_lines(lines: list[Text | str], r: AnswerReport) -> None:
     f = r.fillers
     counts = ", ".join(f"{w} ×{n}" for w, n in f.counts.items())
     rates = [f"{f.per_minute:.1f}/min" if f.per_minute is not None else "",
@@ -86,8 +96,9 @@ def render_report(report: AnswerReport) -> Group:
             at = ", ".join(clock(h.start) for h in r.hesitations[:12])
             heard.append(f" ({r.hesitations_per_minute:.1f}/min): at {at}")
         lines.append(heard)
-    _tip(lines, r, "fillers")
 
+
+def _content_lines(lines: list[Text | str], r: AnswerReport) -> None:
     lines.append(Text(f"Content: {r.covered} of {len(r.guidance)} guidance points",
                       style="bold underline"))
     for g in r.guidance:
@@ -110,7 +121,6 @@ def render_report(report: AnswerReport) -> Group:
     lines.append(Text(f"  Hedges and repeats: {', '.join(habits) if habits else 'none'}",
                       style="" if habits else "green"))
     _tip(lines, r, "language")
-    return Group(*lines, "")
 
 
 def _tip(lines: list[Text | str], report: AnswerReport, part: str) -> None:
