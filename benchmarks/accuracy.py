@@ -1,6 +1,12 @@
 """How accurate is the analysis on text? Precision, recall and F1 against hand labels.
 
-    .venv/bin/python benchmarks/accuracy.py [--errors]
+    .venv/bin/python benchmarks/accuracy.py [--errors] [--test]
+
+First the content judge on tests/data/content/ (342 answers, 14 questions): per guidance
+point and overall, for the cues alone, the embedding model alone (a calibration fitted on
+train over the similarity features only, as benchmarks/fit_judge.py fits the shipped one)
+and the two combined (the shipped calibration), on the train and dev splits; ``--test``
+adds the sealed test split, which is scored once, when the judge is final.
 
 Reads every answer in tests/data/labelled/ (see its README.md), analyses the
 text with the built-in recruiter questions and prints Markdown tables: guidance
@@ -131,13 +137,64 @@ def table(title: str, scores: dict[str, Score]) -> list[str]:
     return lines
 
 
+def content_scores(judge, answers) -> tuple[dict[str, Score], list[str]]:
+    scores: dict[str, Score] = {}
+    errors = []
+    for a in answers:
+        for hit in judge.guidance(a.question, a.clean, a.sentences):
+            s = scores.setdefault(f"{a.question.id}: {hit.id}", Score())
+            gold = hit.id in a.covered
+            s.tp += gold and hit.covered
+            s.fp += hit.covered and not gold
+            s.fn += gold and not hit.covered
+            if gold != hit.covered:
+                errors.append(f"{a.id}: {hit.id} labelled {gold}, judged {hit.covered} "
+                              f"({hit.confidence}; {hit.evidence!r})")
+    return scores, errors
+
+
+def content_report(splits: list[str], show_errors: bool) -> None:
+    from content_data import load
+    from fit_judge import CachedEmbedder, fit, rows
+
+    from mockvoice.analysis.content import CueJudge
+    from mockvoice.judge.meaning import MeaningJudge
+
+    embedder = CachedEmbedder()
+    combined = MeaningJudge(embedder)
+    model_only = MeaningJudge(embedder, combined.calibration)
+    similarity = ("pos_max", "pos_top3", "neg_max", "other_max", "negated")
+    model_only.calibration = fit(rows(model_only, load("train")), rows(model_only, load("dev")),
+                                 similarity)
+    judges = {"cues alone": CueJudge(), "model alone": model_only, "combined": combined}
+    summary = ["| split | answers | cues alone | model alone | combined |",
+               "| --- | --- | --- | --- | --- |"]
+    for split in splits:
+        answers = load(split)
+        row = [split, str(len(answers))]
+        for name, judge in judges.items():
+            scores, errors = content_scores(judge, answers)
+            o = Results.overall(scores)
+            row.append(f"P {o.precision:.2f} R {o.recall:.2f} F1 {o.f1:.2f}")
+            print(f"## Content judge, {name}: {split} split ({len(answers)} answers)\n")
+            print("\n".join(table("guidance point", scores)), "\n")
+            if show_errors and name == "combined":
+                print("Disagreements:\n" + "\n".join(f"- {e}" for e in errors), "\n")
+        summary.append("| " + " | ".join(row) + " |")
+    print("## Content judge: overall\n")
+    print("\n".join(summary), "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list every disagreement")
+    parser.add_argument("--test", action="store_true",
+                        help="also score the sealed test split (once, when the judge is final)")
     parser.add_argument("--folder", type=Path, action="append",
                         help=f"labelled folder(s) (default: {LABELLED.relative_to(ROOT)} and "
                              "its heldout/)")
     args = parser.parse_args()
+    content_report(["train", "dev", *(["test"] if args.test else [])], args.errors)
     for folder in args.folder or [LABELLED, HELDOUT]:
         res = evaluate(folder)
         print(f"## {res.answers} labelled answers in {folder.resolve().relative_to(ROOT)}\n")

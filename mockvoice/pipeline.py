@@ -6,7 +6,9 @@ to ``mockvoice analyze``:
 1. the "um"s Whisper left out are heard in the audio (:mod:`mockvoice.hesitation`), with
    Whisper's second opinion on each when the engine has one;
 2. the pure analysis core (:func:`mockvoice.analysis.core.analyze`) measures delivery and
-   content, taking those hesitations as input, and chooses every tip once.
+   content, taking those hesitations as input, and chooses every tip once; the guidance
+   points are decided by the meaning judge (:mod:`mockvoice.judge`) unless another
+   :class:`~mockvoice.analysis.content.Judge` is handed in.
 
 numpy comes in only with audio: a text answer imports neither it nor torch.
 """
@@ -15,8 +17,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from mockvoice.analysis.content import Judge
 from mockvoice.analysis.core import analyze
 from mockvoice.analysis.fillers import default_vocabulary, find_fillers
 from mockvoice.analysis.tokens import tokenise
@@ -24,6 +28,7 @@ from mockvoice.errors import MockvoiceError
 from mockvoice.results import AnswerReport, Hesitation, Transcript
 
 if TYPE_CHECKING:
+    from mockvoice.judge.meaning import MeaningJudge
     from mockvoice.questions import Question
 
 log = logging.getLogger(__name__)
@@ -41,10 +46,20 @@ class AnswerAudio:
 
 
 def report_answer(transcript: Transcript, question: Question,
-                  audio: AnswerAudio | None = None) -> AnswerReport:
-    """The answer's report. Without audio (a typed transcript) there are no hesitations."""
+                  audio: AnswerAudio | None = None, judge: Judge | None = None) -> AnswerReport:
+    """The answer's report. Without audio (a typed transcript) there are no hesitations.
+    ``judge`` decides the guidance points: by default the meaning judge."""
     heard = hesitations(transcript, audio) if audio is not None else None
-    return analyze(transcript, question, hesitations=heard)
+    return analyze(transcript, question, hesitations=heard, judge=judge or meaning_judge())
+
+
+@lru_cache(maxsize=1)
+def meaning_judge() -> MeaningJudge:
+    """The process's meaning judge (its model loads once, on first use or in the
+    background with :meth:`~mockvoice.judge.meaning.MeaningJudge.prepare`)."""
+    from mockvoice.judge.meaning import MeaningJudge
+
+    return MeaningJudge()
 
 
 def hesitations(transcript: Transcript, audio: AnswerAudio) -> list[Hesitation] | None:

@@ -29,7 +29,8 @@ _SET_KEYS = {"schema", "name", "title", "source", "questions", "checklist"}
 _QUESTION_KEYS = {"id", "text", "advice", "guidance", "star"}
 # Files in prompts/ that are not question sets.
 _NOT_SETS = {"fillers"}
-_GUIDANCE_KEYS = {"id", "label", "tip", "phrases", "words", "patterns", "rule", "unless"}
+_GUIDANCE_KEYS = {"id", "label", "tip", "phrases", "words", "patterns", "rule", "unless",
+                  "examples", "counter_examples"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ class GuidancePoint:
     patterns: tuple[str, ...] = ()
     rule: str | None = None
     unless: tuple[str, ...] = ()  # regexes: a sentence matching one cannot cover the point
+    # Sentences that make the point, and ones that come close without making it: the
+    # meaning judge (mockvoice.judge) compares each sentence of an answer with both.
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -311,8 +316,14 @@ def _parse_point(raw: dict[str, Any], where: _Where, prefix: str) -> GuidancePoi
     if rule is not None and rule not in RULES:
         raise where.fail(f"{prefix}.rule", f"unknown rule {rule!r}",
                          f"use one of: {', '.join(sorted(RULES))}")
-    if not (phrases or words or patterns or rule):
+    examples = _get_str_list(raw, "examples", where, f"{prefix}.examples")
+    counter = _get_str_list(raw, "counter_examples", where, f"{prefix}.counter_examples")
+    if counter and not examples:
+        raise where.fail(f"{prefix}.counter_examples", "given without examples",
+                         "add examples = [...]: sentences that do make the point")
+    if not (phrases or words or patterns or rule or examples):
         raise where.fail(prefix, "has no cues, so it could never be covered",
-                         "add phrases, words, patterns or a rule")
+                         "add phrases, words, patterns, a rule or examples")
     assert label is not None and tip is not None
-    return GuidancePoint(gid, label, tip, phrases, words, patterns, rule, unless)
+    return GuidancePoint(gid, label, tip, phrases, words, patterns, rule, unless,
+                         examples, counter)

@@ -77,6 +77,7 @@ class GuidanceHit:
     covered: bool
     evidence: str | None = None  # the sentence that covered it
     start: float | None = None  # when that sentence started, if timed
+    confidence: float | None = None  # the meaning judge's probability that it was made
 
 
 @dataclass(frozen=True)

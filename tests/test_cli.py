@@ -53,10 +53,22 @@ def test_help_explains_and_imports_nothing_heavy() -> None:
         assert flag in result.stdout
 
 
-def test_text_analysis_never_imports_torch(tmp_path: Path) -> None:
+def test_text_analysis_imports_no_speech_engine(tmp_path: Path) -> None:
     answer = tmp_path / "answer.txt"
     answer.write_text("I studied physics, worked as a data engineer, and I love sailing.")
-    assert imports_for("analyze", str(answer), "--question", "1") .startswith("HEAVY:  CODE: 0")
+    # torch and numpy run the meaning judge's embeddings; Whisper and audio are not needed.
+    assert imports_for("analyze", str(answer), "--question", "1") == (
+        "HEAVY: numpy,torch CODE: 0")
+
+
+def test_listing_and_reporting_sessions_import_no_model(tmp_path: Path) -> None:
+    from test_sessions import make_session
+
+    root = tmp_path / "recordings"
+    make_session(root, "1")
+    for args in (("sessions",), ("report", "latest"), ("report", "latest", "--format", "json")):
+        heavy = imports_for(*args, "--recordings", str(root))
+        assert heavy == "HEAVY:  CODE: 0", (args, heavy)
 
 
 def test_analyze_text_json(tmp_path: Path) -> None:

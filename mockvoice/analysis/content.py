@@ -1,6 +1,10 @@
 """Content: every guidance point of a question judged on the sentences of the answer.
 
-A point is covered when one of its cues (phrases, words, patterns from the
+A :class:`Judge` decides; this module holds the interface and the cue judge, which needs
+no model: the meaning judge (:mod:`mockvoice.judge`) reads the same cues as one of its
+signals, beside sentence embeddings.
+
+For the cue judge, a point is covered when one of its cues (phrases, words, patterns from the
 question file) or its named rule matches a sentence; that sentence and its
 start time are the evidence. Rules read a *clean* sentence: tokens joined by
 spaces with the fillers dropped, so "I, um, led it" reads "i led it".
@@ -11,13 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from mockvoice.analysis.tokens import normalise, sentence_text
 from mockvoice.results import GuidanceHit, Word
 
 if TYPE_CHECKING:  # questions imports RULES from here; only types flow the other way
-    from mockvoice.questions import GuidancePoint
+    from mockvoice.questions import GuidancePoint, Question
 
 _NUM_WORD = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
              r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
@@ -116,3 +120,36 @@ def judge(point: GuidancePoint, clean: list[str], sentences: list[list[Word]]) -
         matches.sort(key=lambda m: not _CHANGE_RE.search(m[0]))  # stable: order kept
     words = matches[0][1]
     return GuidanceHit(point.id, point.label, True, sentence_text(words), words[0].start)
+
+
+def cue_hits(point: GuidancePoint, clean: list[str]) -> list[bool]:
+    """Per sentence: does a cue or the rule match it (and no ``unless`` pattern)?"""
+    checks = _matchers(point)
+    unless = [re.compile(p, re.IGNORECASE) for p in point.unless]
+    return [bool(text) and not any(rx.search(text) for rx in unless)
+            and any(check(text) for check in checks) for text in clean]
+
+
+def vetoes(point: GuidancePoint, clean: list[str]) -> list[bool]:
+    """Per sentence: does an ``unless`` pattern rule it out ("I don't have weaknesses")?"""
+    unless = [re.compile(p, re.IGNORECASE) for p in point.unless]
+    return [any(rx.search(text) for rx in unless) for text in clean]
+
+
+class Judge(Protocol):
+    """Decides which guidance points of a question an answer covers, with the evidence.
+
+    ``clean`` holds each sentence's words joined by spaces, fillers dropped; ``sentences``
+    the same sentences as timed words (for the evidence and its time).
+    """
+
+    def guidance(self, question: Question, clean: list[str],
+                 sentences: list[list[Word]]) -> list[GuidanceHit]: ...
+
+
+class CueJudge:
+    """The cues and rules of the question file alone: precise, explainable, no model."""
+
+    def guidance(self, question: Question, clean: list[str],
+                 sentences: list[list[Word]]) -> list[GuidanceHit]:
+        return [judge(p, clean, sentences) for p in question.guidance]

@@ -17,12 +17,19 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from mockvoice.analysis.content import RULES, judge
+from mockvoice.analysis.content import RULES, CueJudge, Judge
 from mockvoice.analysis.fillers import Vocabulary, default_vocabulary, find_bursts, find_fillers
 from mockvoice.analysis.language import find_hedges, find_repeats
 from mockvoice.analysis.star import analyze_star, star_tip
-from mockvoice.analysis.tokens import spoken_times, tokenise
-from mockvoice.results import AnswerReport, FillerSummary, Hesitation, Pause, Transcript
+from mockvoice.analysis.tokens import Token, spoken_times, tokenise
+from mockvoice.results import (
+    AnswerReport,
+    FillerHit,
+    FillerSummary,
+    Hesitation,
+    Pause,
+    Transcript,
+)
 
 if TYPE_CHECKING:
     from mockvoice.questions import Question
@@ -41,17 +48,19 @@ PARTS = ("pace", "fillers", "guidance", "star", "language")
 def analyze(transcript: Transcript, question: Question, *, long_pause_s: float = 2.0,
             pace_wpm: tuple[float, float] = PACE_WPM, length_s: tuple[float, float] = LENGTH_S,
             vocabulary: Vocabulary | None = None,
-            hesitations: Sequence[Hesitation] | None = None) -> AnswerReport:
+            hesitations: Sequence[Hesitation] | None = None,
+            judge: Judge | None = None) -> AnswerReport:
     """Measure one answer: delivery (length, pace, pauses, fillers) and content (guidance,
     STAR, hedges, repeats), with one tip per part of the report.
 
     ``hesitations`` are the "um"s heard in the audio that the transcript left out
-    (:mod:`mockvoice.pipeline` finds them); they count towards the fillers tip.
+    (:mod:`mockvoice.pipeline` finds them); they count towards the fillers tip. ``judge``
+    decides the guidance points: the cues alone by default; the pipeline hands in the
+    meaning judge (:mod:`mockvoice.judge`), which reads embeddings too.
     """
     vocab = vocabulary or default_vocabulary()
     words = transcript.words or Transcript.from_text(transcript.text).words
     tokens, sentences = tokenise(words)
-    hits = find_fillers(tokens, vocab)
     n_words = len(tokens)
     r = AnswerReport(
         question=question.number, question_id=question.id, question_text=question.text,
@@ -59,38 +68,11 @@ def analyze(transcript: Transcript, question: Question, *, long_pause_s: float =
         duration_s=transcript.duration_s, wpm_band=pace_wpm, length_band=length_s,
     )
 
-    times = spoken_times(tokens)
-    if times:
-        # Gaps are measured between spoken words (hesitations included: an "um" is not
-        # silence). Before the first word is latency, after the last is trailing silence:
-        # neither is a pause, and neither counts as speaking.
-        r.pauses = [Pause(a[1], b[0]) for a, b in zip(times, times[1:], strict=False)
-                    if b[0] - a[1] >= long_pause_s]
-        r.answer_s = round(times[-1][1] - times[0][0], 2)
-        r.speaking_s = round(max(r.answer_s - sum(p.length for p in r.pauses), 0.0), 2)
-        r.wpm = round(n_words / r.speaking_s * 60, 1) if r.speaking_s > 0 else None
-        r.latency_s = times[0][0]
-        if transcript.duration_s is not None:
-            r.trailing_s = round(max(transcript.duration_s - times[-1][1], 0.0), 2)
-        lo, hi = length_s
-        r.length_verdict = "short" if r.answer_s < lo else "long" if r.answer_s > hi else "ok"
-    if transcript.duration_s and n_words:
-        r.wpm_overall = round(n_words / transcript.duration_s * 60, 1)
+    _measure_time(r, spoken_times(tokens), transcript.duration_s, long_pause_s)
+    r.fillers = _filler_summary(find_fillers(tokens, vocab), r.speaking_s, n_words)
 
-    counts = Counter(h.filler for h in hits)
-    r.fillers = FillerSummary(
-        total=len(hits), counts=dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
-        hits=hits,
-        per_minute=round(len(hits) / r.speaking_s * 60, 2) if r.speaking_s else None,
-        per_100_words=round(len(hits) / n_words * 100, 2) if n_words else None,
-        hesitations=sum(1 for h in hits if h.kind == "hesitation"),
-        discourse=sum(1 for h in hits if h.kind == "discourse"),
-        bursts=find_bursts(hits),
-    )
-
-    clean = [" ".join(t.norm for t in tokens if t.sentence == i and not t.filler)
-             for i in range(len(sentences))]
-    r.guidance = [judge(p, clean, sentences) for p in question.guidance]
+    clean = clean_sentences(tokens, len(sentences))
+    r.guidance = (judge or CueJudge()).guidance(question, clean, sentences)
     if question.star:
         r.star = analyze_star(clean, sentences)
     r.hedges = find_hedges(tokens, sentences, vocab)
@@ -104,6 +86,48 @@ def analyze(transcript: Transcript, question: Question, *, long_pause_s: float =
     r.part_tips, needed = _part_tips(r, question)
     r.tips = [r.part_tips[p] for p in PARTS if p in needed]
     return r
+
+
+def _measure_time(r: AnswerReport, times: list[tuple[float, float]] | None,
+                  duration_s: float | None, long_pause_s: float) -> None:
+    """Length, speaking time, pace, pauses and latency from the spoken words' times."""
+    n_words = r.words
+    if times:
+        # Gaps are measured between spoken words (hesitations included: an "um" is not
+        # silence). Before the first word is latency, after the last is trailing silence:
+        # neither is a pause, and neither counts as speaking.
+        r.pauses = [Pause(a[1], b[0]) for a, b in zip(times, times[1:], strict=False)
+                    if b[0] - a[1] >= long_pause_s]
+        r.answer_s = round(times[-1][1] - times[0][0], 2)
+        r.speaking_s = round(max(r.answer_s - sum(p.length for p in r.pauses), 0.0), 2)
+        r.wpm = round(n_words / r.speaking_s * 60, 1) if r.speaking_s > 0 else None
+        r.latency_s = times[0][0]
+        if duration_s is not None:
+            r.trailing_s = round(max(duration_s - times[-1][1], 0.0), 2)
+        lo, hi = r.length_band
+        r.length_verdict = "short" if r.answer_s < lo else "long" if r.answer_s > hi else "ok"
+    if duration_s and n_words:
+        r.wpm_overall = round(n_words / duration_s * 60, 1)
+
+
+def _filler_summary(hits: list[FillerHit], speaking_s: float | None,
+                    n_words: int) -> FillerSummary:
+    counts = Counter(h.filler for h in hits)
+    return FillerSummary(
+        total=len(hits), counts=dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+        hits=hits,
+        per_minute=round(len(hits) / speaking_s * 60, 2) if speaking_s else None,
+        per_100_words=round(len(hits) / n_words * 100, 2) if n_words else None,
+        hesitations=sum(1 for h in hits if h.kind == "hesitation"),
+        discourse=sum(1 for h in hits if h.kind == "discourse"),
+        bursts=find_bursts(hits),
+    )
+
+
+def clean_sentences(tokens: Sequence[Token], n: int) -> list[str]:
+    """Each sentence as the rules read it: its words joined by spaces, fillers dropped."""
+    return [" ".join(t.norm for t in tokens if t.sentence == i and not t.filler)
+            for i in range(n)]
 
 
 def per_minute(hits: Sequence[object], seconds: float | None) -> float | None:

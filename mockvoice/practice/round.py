@@ -24,7 +24,8 @@ from mockvoice.audio.speech import Speaker
 from mockvoice.audio.wavfile import SAMPLE_RATE, read_wav
 from mockvoice.errors import MockvoiceError
 from mockvoice.hesitation.ahead import CheckAhead
-from mockvoice.pipeline import AnswerAudio, report_answer
+from mockvoice.judge.meaning import JudgeAhead
+from mockvoice.pipeline import AnswerAudio, meaning_judge, report_answer
 from mockvoice.questions import Question, QuestionSet
 from mockvoice.results import AnswerReport, Transcript
 from mockvoice.store.files import answer_stem, write_json
@@ -94,6 +95,7 @@ def run_session(
                      status="in-progress", retry_of=retry_of)
     result.save()
     model = BackgroundLoad(transcriber)
+    _prepare_judge(questions)
     try:
         for i, question in enumerate(questions, 1):
             ui.question(i, len(questions), question)
@@ -112,6 +114,20 @@ def run_session(
     return result
 
 
+def _prepare_judge(questions: list[Question]) -> None:
+    """Load the meaning judge's model and embed its examples while the first question is
+    spoken. A failure here is only logged: judging the first answer tries again, and
+    reports the error then."""
+
+    def run() -> None:
+        try:
+            meaning_judge().prepare(questions)
+        except Exception as e:  # noqa: BLE001
+            log.warning("Could not load the meaning judge in the background: %s", e)
+
+    threading.Thread(target=run, daemon=True, name="judge-load").start()
+
+
 def _answer(question: Question, result: Session, model: BackgroundLoad,
             recorder: Recorder, transcriber: Transcriber, ui: SessionUI,
             policy: StopPolicy, stop: threading.Event,
@@ -122,7 +138,10 @@ def _answer(question: Question, result: Session, model: BackgroundLoad,
     ahead = CheckAhead(lambda: _check(transcriber, model), meter)
     live = incremental(transcriber) if incremental else None
     if live is not None:
-        live.idle = ahead
+        # While the person speaks: embed the settled sentences for the judge, then check
+        # the hesitations found so far.
+        embed = JudgeAhead(meaning_judge())
+        live.idle = lambda audio, words, settled: embed(words) or ahead(audio, words, settled)
     going_on = False
     try:
         going_on = _record_and_report(question, result, model, recorder, transcriber, ui,

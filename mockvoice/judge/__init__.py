@@ -1,0 +1,1 @@
+"""The meaning judge: cues and rules with sentence embeddings (mockvoice.judge.meaning)."""
