@@ -112,7 +112,7 @@ def transcripts(folder: Path, names: list[str]) -> dict[tuple[str, str], Transcr
         audio = folder / f"{name}.flac"
         for mode, prompt in (("plain", None), ("prompt", FILLER_PROMPT)):
             code = b"".join((ROOT / "mockvoice" / f).read_bytes()
-                            for f in ("transcribe.py", "lean_whisper.py"))
+                            for f in ("transcribe/whisper.py", "transcribe/patches.py"))
             key = hashlib.sha256(audio.read_bytes() + str(prompt).encode() + code).hexdigest()[:16]
             path = cache / f"{name}.{mode}.json"
             if path.is_file() and json.loads(path.read_text()).get("key") == key:

@@ -10,6 +10,7 @@ load, and the wall time of `mockvoice analyze answer.txt` in a fresh process.
 
 from __future__ import annotations
 
+import os
 import resource
 import statistics
 import subprocess
@@ -39,18 +40,24 @@ def main() -> None:
     judge.prepare(list(questions().values()))
     prepared = time.perf_counter() - t0
     answers = load("dev")
-    times = []
+    times, cpu = [], []
     for _ in range(3):
         for a in answers:
-            t0 = time.perf_counter()
+            judge._seen.clear()  # each answer new to the judge, as after a round
+            t0, c0 = time.perf_counter(), time.process_time()
             judge.guidance(a.question, a.clean, a.sentences)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
     times.sort()
+    cpu.sort()
     print(f"torch threads: {torch.get_num_threads()}")
     print(f"load the model: {loaded:.2f} s; embed every question's examples: {prepared:.2f} s")
     print(f"judge one answer ({len(answers)} dev answers x 3): median "
           f"{statistics.median(times) * 1000:.1f} ms, p95 "
-          f"{times[int(len(times) * 0.95)] * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms")
+          f"{times[int(len(times) * 0.95)] * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms "
+          f"(CPU time, all threads: median {statistics.median(cpu) * 1000:.1f} ms, p95 "
+          f"{cpu[int(len(cpu) * 0.95)] * 1000:.1f} ms)")
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f}")
     print(f"peak RSS: {rss_mb():.0f} MB (torch and numpy imported first: {base:.0f} MB)")
     with tempfile.TemporaryDirectory() as tmp:
         text = Path(tmp) / "answer.txt"

@@ -304,7 +304,8 @@ def answers(args: argparse.Namespace) -> None:
         last = inc.windows[-1]
         print(f"       last window: {last.kind} {last.start_s:.1f}-{last.end_s:.1f} s, "
               f"{last.seconds:.2f} s")
-        ahead = inc.idle  # mockvoice.hesitation.ahead.CheckAhead, set by the session
+        # The session's idle work: the judge's embedding, then the hesitation CheckAhead.
+        ahead = getattr(inc.idle, "then", None)
         if ahead is not None and ahead.check is not None:
             print(f"       Whisper check of the hesitations: {ahead.checked} finding(s) "
                   f"checked while the answer was spoken, "

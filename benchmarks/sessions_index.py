@@ -24,6 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from fakes import FakeTranscriber  # noqa: E402
 from test_session import FakeRecorder, RecordingUI  # noqa: E402
 
 from mockvoice.audio.recording import StopPolicy  # noqa: E402
@@ -34,7 +35,6 @@ from mockvoice.results import Transcript, Word  # noqa: E402
 from mockvoice.review.writers import get_writer  # noqa: E402
 from mockvoice.store.files import new_session_dir  # noqa: E402
 from mockvoice.store.sessions import INDEX_NAME, list_sessions, load_session  # noqa: E402
-from mockvoice.transcribe.whisper import FakeTranscriber  # noqa: E402
 
 TEXT = ("Um, so I studied physics and then I worked as a data engineer for five years. "
         "I led the migration of our pipeline and, like, we cut the costs by forty percent. "

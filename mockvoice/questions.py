@@ -29,8 +29,10 @@ _SET_KEYS = {"schema", "name", "title", "source", "questions", "checklist"}
 _QUESTION_KEYS = {"id", "text", "advice", "guidance", "star"}
 # Files in prompts/ that are not question sets.
 _NOT_SETS = {"fillers"}
-_GUIDANCE_KEYS = {"id", "label", "tip", "phrases", "words", "patterns", "rule", "unless",
-                  "examples", "counter_examples"}
+_GUIDANCE_KEYS = {"id", "label", "tip", "follow_up", "priority", "phrases", "words", "patterns",
+                  "rule", "unless", "examples", "counter_examples"}
+PRIORITY_DEFAULT = 5  # a point's follow-up priority: 1 is asked first, 9 last
+PRIORITIES = range(1, 10)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class GuidancePoint:
     # meaning judge (mockvoice.judge) compares each sentence of an answer with both.
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
+    # What the interviewer asks when an answer misses the point (None: never asked), and
+    # which missing point is asked about first (1) or last (9).
+    follow_up: str | None = None
+    priority: int = PRIORITY_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -297,6 +303,8 @@ def _parse_point(raw: dict[str, Any], where: _Where, prefix: str) -> GuidancePoi
     gid = _get_id(raw, where, f"{prefix}.id")
     label = _get_str(raw, "label", where, f"{prefix}.label")
     tip = _get_str(raw, "tip", where, f"{prefix}.tip")
+    follow_up = _get_str(raw, "follow_up", where, f"{prefix}.follow_up", required=False)
+    priority = _get_priority(raw, where, f"{prefix}.priority")
     phrases = _get_str_list(raw, "phrases", where, f"{prefix}.phrases")
     words = _get_str_list(raw, "words", where, f"{prefix}.words")
     for j, word in enumerate(words):
@@ -326,4 +334,14 @@ def _parse_point(raw: dict[str, Any], where: _Where, prefix: str) -> GuidancePoi
                          "add phrases, words, patterns, a rule or examples")
     assert label is not None and tip is not None
     return GuidancePoint(gid, label, tip, phrases, words, patterns, rule, unless,
-                         examples, counter)
+                         examples, counter, follow_up, priority)
+
+
+def _get_priority(raw: dict[str, Any], where: _Where, field: str) -> int:
+    value = raw.get("priority", PRIORITY_DEFAULT)
+    if isinstance(value, bool) or not isinstance(value, int) or value not in PRIORITIES:
+        raise where.fail(field, f"must be a whole number from {PRIORITIES[0]} to "
+                         f"{PRIORITIES[-1]}, got {value!r}",
+                         f"write priority = 1 for the point asked about first "
+                         f"(default {PRIORITY_DEFAULT})")
+    return value

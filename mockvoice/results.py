@@ -78,6 +78,21 @@ class GuidanceHit:
     evidence: str | None = None  # the sentence that covered it
     start: float | None = None  # when that sentence started, if timed
     confidence: float | None = None  # the meaning judge's probability that it was made
+    # Made only in the reply to a follow-up question: the evidence is the reply's sentence
+    # and ``start`` its time in the reply's recording.
+    after_follow_up: bool = False
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A follow-up question the interviewer asked about a missing point, and the reply."""
+
+    point: str  # the guidance point's id
+    question: str  # what the interviewer asked
+    audio: str | None  # the reply's recording, named after the answer (q04-x.f1.wav)
+    transcript: str = ""  # what the reply said
+    status: str = "analysed"  # "analysed", "silent", "empty", "interrupted", "failed"
+    covered: bool = False  # the reply made the point asked about
 
 
 @dataclass(frozen=True)
@@ -188,10 +203,17 @@ class AnswerReport:
     part_tips: dict[str, str] = field(default_factory=dict)  # report part -> one tip
     hesitations: list[Hesitation] = field(default_factory=list)  # heard, not in the text
     hesitations_per_minute: float | None = None  # same basis as fillers.per_minute
+    follow_ups: list[FollowUp] = field(default_factory=list)  # asked after the answer
 
     @property
     def covered(self) -> int:
+        """Points covered, by the answer or by a reply to a follow-up."""
         return sum(1 for g in self.guidance if g.covered)
+
+    @property
+    def covered_first(self) -> int:
+        """Points the answer covered at its first try, before any follow-up."""
+        return sum(1 for g in self.guidance if g.covered and not g.after_follow_up)
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema": SCHEMA_VERSION, "kind": "report", **asdict(self)}
@@ -238,6 +260,7 @@ class AnswerReport:
             part_tips=dict(data.get("part_tips", {})),
             hesitations=[Hesitation(**h) for h in data.get("hesitations", [])],
             hesitations_per_minute=data.get("hesitations_per_minute"),
+            follow_ups=[FollowUp(**f) for f in data.get("follow_ups", [])],
         )
 
 

@@ -2,7 +2,8 @@
 # Install everything mockvoice needs on Debian/Ubuntu: system packages, then the
 # Python package and its dependencies into .venv (nothing outside the checkout).
 #   scripts/install.sh          to practise
-#   scripts/install.sh --test   also what the tests need (PulseAudio, pytest, faster-whisper)
+#   scripts/install.sh --test   also what the tests need (PulseAudio, Chromium, pytest)
+# Both install the faster-whisper engine (the mockvoice[faster] extra) too.
 # TORCH_SPEC picks the torch build (default torch==2.13.0, a CPU wheel where one is
 # provided); TORCH_INDEX_URL, if set, is passed to pip for it, e.g.
 # https://download.pytorch.org/whl/cpu to avoid a multi-GB CUDA build elsewhere.
@@ -48,8 +49,8 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
 fi
 echo "==> installing mockvoice"
 if [ "$with_tests" = 1 ]; then
-  "${pip[@]}" -e ".[test]"
+  "${pip[@]}" -e ".[faster,test]"
 else
-  "${pip[@]}" -e .
+  "${pip[@]}" -e ".[faster]"
 fi
 echo "==> done: run .venv/bin/mockvoice --help"

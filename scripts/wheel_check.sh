@@ -18,7 +18,8 @@ ls "$work"/dist/mockvoice-*.tar.gz >/dev/null
 import sys, zipfile
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
 for need in ("mockvoice/prompts/recruiter.toml", "mockvoice/prompts/candidate.toml",
-             "mockvoice/prompts/fillers.toml", "mockvoice/review/writers/templates/report.html.j2"):
+             "mockvoice/prompts/fillers.toml", "mockvoice/review/writers/templates/report.html.j2",
+             "mockvoice/judge/calibration.json"):
     assert need in names, f"{need} is not in the wheel"
 PY
 
@@ -32,7 +33,7 @@ pip=("$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check)
 echo "==> mockvoice analyze, from outside the checkout"
 cd "$work"
 export MOCKVOICE_HOME="$work/home" MOCKVOICE_CACHE="$work/cache"
-printf 'I studied nursing in Leeds and I have worked on a cardiac ward for six years. In my free time I climb.\n' > answer.txt
+printf 'I trained as a nurse in Leeds, and I have worked on a cardiac ward for six years. On Sundays I go climbing with my sister.\n' > answer.txt
 "$work/venv/bin/mockvoice" analyze answer.txt --question 1 --json > text.json
 "$work/venv/bin/mockvoice" analyze "$repo/tests/data/jfk.flac" --question 1 --json > audio.json
 "$work/venv/bin/mockvoice" prompts | grep -q "recruiter    built-in"

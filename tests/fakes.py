@@ -8,7 +8,31 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+
+from mockvoice.results import Transcript
+
+
+class FakeTranscriber:
+    """A ``Transcriber`` that returns a fixed transcript (or one per call, in order)."""
+
+    def __init__(self, transcript: Transcript | list[Transcript]) -> None:
+        self._queue = list(transcript) if isinstance(transcript, list) else None
+        self._fixed = transcript if isinstance(transcript, Transcript) else None
+        self.loaded = False
+        self.calls: list[np.ndarray | Path] = []
+
+    def load(self) -> None:
+        self.loaded = True
+
+    def transcribe(self, audio: np.ndarray | Path) -> Transcript:
+        self.calls.append(audio)
+        if self._fixed is not None:
+            return self._fixed
+        if not self._queue:
+            raise AssertionError("FakeTranscriber has no more transcripts")
+        return self._queue.pop(0)
 
 
 class QuietUI:
@@ -24,14 +48,18 @@ class QuietUI:
     def waiting(self, message: str) -> AbstractContextManager[None]:
         return nullcontext()
 
+    def follow_up(self, point: object, number: int) -> None: ...
+
 
 def wait_for_wav(rec: Path, proc: subprocess.Popen[str], timeout: float = 120,
-                 exclude: Path | None = None) -> Path:
+                 exclude: Path | None = None, pattern: str = "q01-*.wav") -> Path:
     """A running `mockvoice practice`'s first answer WAV (outside the session folder
-    ``exclude``): it is created just before the microphone stream starts."""
+    ``exclude``; ``pattern``: another answer's, or a follow-up's ``q04-*.f1.wav``): it is
+    created just before the microphone stream starts."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = [w for w in rec.glob("*/q01-*.wav") if w.parent != exclude]
+        found = [w for w in rec.glob(f"*/{pattern}") if w.parent != exclude
+                 and (".f" in pattern or ".f" not in w.name)]  # an answer's, not a reply's
         if found and found[0].stat().st_size > 44:
             return found[0]
         if proc.poll() is not None:

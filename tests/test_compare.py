@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import QuietUI, answer_practice  # type: ignore[import-not-found]
+from fakes import FakeTranscriber, QuietUI, answer_practice  # type: ignore[import-not-found]
 
 from mockvoice.analysis.core import analyze
 from mockvoice.audio.recording import Recording, StopPolicy
@@ -24,7 +24,6 @@ from mockvoice.questions import builtin_path, load_question_set, select
 from mockvoice.results import Transcript, Word
 from mockvoice.review.compare import answer_of, compare, load_answer, parse_ref
 from mockvoice.store.files import new_session_dir
-from mockvoice.transcribe.whisper import FakeTranscriber
 
 RECRUITER = load_question_set(builtin_path("recruiter"))
 ABOUT = RECRUITER.questions[0]

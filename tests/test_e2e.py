@@ -172,3 +172,133 @@ def test_spoken_question_is_heard_on_the_audio_server(audio_server: None, tmp_pa
     assert recording.peak_dbfs > -40  # type: ignore[attr-defined]
     text = WhisperTranscriber().transcribe(tmp_path / "heard.wav").text.lower()
     assert "yourself" in text and "strength" in text, text
+
+
+# --- follow-up questions -------------------------------------------------------------------
+
+# A best achievement with no number in it; the reply to the follow-up gives one.
+# No "for" or "to" in it either: tiny.en may hear "4 hours" in "for our".
+NO_NUMBER = ("My best achievement was the new checkout page in our web shop. I led the "
+             "redesign, and I built the payment page myself.")
+WITH_NUMBER = "It cut the time it takes to pay by forty percent."
+FOLLOW_UP = "What changed because of it? Can you put a number on it?"
+
+
+@pytest.fixture(scope="module")
+def achievement(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("tts-follow-up")
+    return (synthesize_to_file(NO_NUMBER, folder / "answer.wav"),
+            synthesize_to_file(WITH_NUMBER, folder / "reply.wav"))
+
+
+class Output:
+    """A running practice's stdout, line by line as it comes, each with its time."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        import threading
+
+        self.lines: list[tuple[float, str]] = []
+        self.err: list[str] = []
+        assert proc.stdout is not None and proc.stderr is not None
+        out, err = proc.stdout, proc.stderr
+        self.threads = [
+            threading.Thread(target=lambda: self.lines.extend((time.time(), x) for x in out)),
+            threading.Thread(target=lambda: self.err.extend(err))]
+        for t in self.threads:
+            t.start()
+
+    def close(self) -> tuple[str, str]:
+        for t in self.threads:
+            t.join(30)
+        return "".join(x for _, x in self.lines), "".join(self.err)
+
+    def when(self, start: str) -> float:
+        return next(t for t, line in self.lines if line.startswith(start))
+
+
+def test_an_answer_without_a_number_gets_a_follow_up(practice, achievement) -> None:
+    rec, start = practice
+    answer_clip, reply_clip = achievement
+    proc = start("--questions", "4", "--max-seconds", "40", "--stop-on-silence", "2.5")
+    output = Output(proc)
+    wav = wait_for_wav(rec, proc, pattern="q04-*.wav")
+    play(answer_clip).wait(timeout=60)
+    reply = wait_for_wav(rec, proc, pattern="q04-*.f1.wav")
+    play(reply_clip).wait(timeout=60)
+    proc.wait(timeout=300)
+    out, err = output.close()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert f"Follow-up: {FOLLOW_UP}" in out
+    # The decision is quick: the follow-up is announced (and then played) soon after the
+    # answer ended; the WAV's last write is when the recording stopped.
+    delay = output.when("Follow-up") - wav.stat().st_mtime
+    assert delay <= 1.5, f"the follow-up came {delay:.2f} s after the answer ended"
+    folder = wav.parent
+    assert reply.name == "q04-best-achievement.f1.wav"
+    heard = json.loads((folder / "q04-best-achievement.f1.transcript.json").read_text())
+    assert "forty" in heard["text"].lower() or "40" in heard["text"], heard["text"]
+    report = json.loads((folder / "q04-best-achievement.report.json").read_text())
+    hits = {g["id"]: g for g in report["guidance"]}
+    assert hits["measurable-result"]["covered"], hits
+    assert hits["measurable-result"]["after_follow_up"] is True
+    assert hits["measurable-result"]["evidence"] in heard["text"]
+    assert hits["own-role"]["covered"] and not hits["own-role"]["after_follow_up"]
+    [asked] = report["follow_ups"]
+    assert asked == {**asked, "point": "measurable-result", "question": FOLLOW_UP,
+                     "audio": reply.name, "status": "analysed", "covered": True}
+    session = json.loads((folder / "session.json").read_text())
+    [answer] = session["answers"]
+    assert answer["status"] == "analysed" and answer["follow_ups"][0]["status"] == "analysed"
+    assert answer["follow_ups"][0]["stopped_by"] == "silence"
+    assert "(after a follow-up)" in out
+
+
+def test_a_silent_reply_is_noted(practice, achievement) -> None:
+    rec, start = practice
+    proc = start("--questions", "4", "--max-seconds", "14", "--stop-on-silence", "2.5")
+    wav = wait_for_wav(rec, proc, pattern="q04-*.wav")
+    play(achievement[0]).wait(timeout=60)
+    out, err = proc.communicate(timeout=300)  # the reply: silence, up to --max-seconds
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert "Follow-up" in out and "No reply was heard to the follow-up" in out
+    folder = wav.parent
+    reply = folder / "q04-best-achievement.f1.wav"
+    assert 13.5 <= wav_seconds(reply) <= 15
+    session = json.loads((folder / "session.json").read_text())
+    [answer] = session["answers"]
+    assert answer["status"] == "analysed"
+    assert answer["follow_ups"][0]["status"] == "silent"
+    report = json.loads((folder / "q04-best-achievement.report.json").read_text())
+    assert report["follow_ups"][0]["status"] == "silent"
+    assert not any(g["after_follow_up"] for g in report["guidance"])
+
+
+def test_kill_9_during_a_follow_up_keeps_both_recordings(practice, achievement) -> None:
+    rec, start = practice
+    answer_clip, reply_clip = achievement
+    proc = start("--questions", "4", "--max-seconds", "60", "--stop-on-silence", "2.5")
+    wav = wait_for_wav(rec, proc, pattern="q04-*.wav")
+    play(answer_clip).wait(timeout=60)
+    reply = wait_for_wav(rec, proc, pattern="q04-*.f1.wav")
+    started = time.monotonic()
+    player = play(reply_clip)
+    time.sleep(2.0)
+    os.kill(proc.pid, signal.SIGKILL)
+    recorded_for = time.monotonic() - started
+    proc.wait()
+    player.wait(timeout=60)
+    assert wav_seconds(wav) >= wav_seconds(answer_clip)  # ffmpeg opens both
+    assert recorded_for - 0.7 <= wav_seconds(reply) <= recorded_for + 0.2
+    folder = wav.parent
+    session = json.loads((folder / "session.json").read_text())
+    [answer] = session["answers"]
+    assert answer["status"] == "transcribed"  # on disk, the report not made yet
+    assert answer["follow_ups"][0]["status"] == "recording"
+    assert answer["follow_ups"][0]["audio"] == reply.name
+    assert (folder / "q04-best-achievement.transcript.json").is_file()
+    from mockvoice.store.sessions import load_session
+
+    [loaded] = load_session(folder).answers
+    assert loaded.follow_ups[0].audio == reply and not loaded.notes

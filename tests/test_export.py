@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes import FakeTranscriber  # type: ignore[import-not-found]
 from test_cli import fails_clearly, mockvoice
 from test_sessions import HOSTILE_TEXT, make_session, timed
 
 from mockvoice.results import Transcript, Word
 from mockvoice.review.captions import MAX_CHARS, Cue, cues, export_captions, write_srt, write_vtt
 from mockvoice.store.sessions import load_session
-from mockvoice.transcribe.whisper import FakeTranscriber, WhisperTranscriber
+from mockvoice.transcribe.whisper import WhisperTranscriber
 
 
 def test_cues_are_short_lines_that_break_at_sentences_and_pauses() -> None:

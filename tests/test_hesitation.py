@@ -16,13 +16,11 @@ from mockvoice.hesitation.detect import (
     HesitationOptions,
     _steady_part,
     detect_hesitations,
-    expected_length,
     findings,
-    hum,
     locate_text_fillers,
-    syllables,
     typical_pitch,
 )
+from mockvoice.hesitation.words import expected_length, hum, syllables
 from mockvoice.results import Word
 
 FILLERS = Path(__file__).parent / "data" / "fillers"
@@ -375,8 +373,10 @@ def test_jfk_alone_has_no_hesitation(whisper, jfk_flac):
 
 @pytest.mark.slow
 def test_whisper_prefers_an_um_where_one_was_dropped_not_in_a_drawn_out_word(whisper):
+    from fakes import FakeTranscriber  # type: ignore[import-not-found]
+
     from mockvoice.hesitation.check import WhisperFillerCheck
-    from mockvoice.transcribe.whisper import FakeTranscriber, load_audio
+    from mockvoice.transcribe.whisper import load_audio
 
     check = WhisperFillerCheck.for_transcriber(whisper)
     assert check is not None and check.prompt == whisper.initial_prompt
@@ -536,11 +536,12 @@ def test_report_carries_hesitations_beside_fillers_and_round_trips():
 def test_analyze_reports_from_the_audio_when_whisper_cannot_check(tmp_path, monkeypatch,
                                                                    capsys):
     """A torch error inside Whisper's second opinion costs the check, not the report."""
+    from fakes import FakeTranscriber  # type: ignore[import-not-found]
+
     from mockvoice import cli
     from mockvoice.audio.wavfile import GrowingWav
     from mockvoice.hesitation.check import WhisperFillerCheck
     from mockvoice.results import Transcript
-    from mockvoice.transcribe.whisper import FakeTranscriber
 
     x = recording(**speech_in_words(AROUND_A_GAP), um=(0.70, vowel(0.45)))
     wav = tmp_path / "answer.wav"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import QuietUI  # type: ignore[import-not-found]
+from fakes import FakeTranscriber, QuietUI  # type: ignore[import-not-found]
 
 from mockvoice.audio.recording import Recording, StopPolicy
 from mockvoice.audio.speech import SilentSpeaker
@@ -27,7 +27,6 @@ from mockvoice.results import Transcript, Word
 from mockvoice.review.progress import PLOT_SIZE_PX, bars, session_trend, trends
 from mockvoice.store.files import new_session_dir
 from mockvoice.store.sessions import load_session, session_ids
-from mockvoice.transcribe.whisper import FakeTranscriber
 
 TONE = (0.3 * np.sin(np.arange(16000 * 3) / 4)).astype(np.float32)
 

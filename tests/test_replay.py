@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import QuietUI  # type: ignore[import-not-found]
+from fakes import FakeTranscriber, QuietUI  # type: ignore[import-not-found]
 
 from mockvoice.analysis.core import analyze
 from mockvoice.audio.recording import Recording, StopPolicy
@@ -37,7 +37,7 @@ from mockvoice.review.replay import (
     render_words,
 )
 from mockvoice.store.files import new_session_dir
-from mockvoice.transcribe.whisper import FakeTranscriber, WhisperTranscriber, load_audio
+from mockvoice.transcribe.whisper import WhisperTranscriber, load_audio
 
 # --- pure logic ---------------------------------------------------------------------------
 

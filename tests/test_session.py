@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import FakeTranscriber  # type: ignore[import-not-found]
 
 from mockvoice.audio.recording import Listener, Recording, StopPolicy
 from mockvoice.audio.speech import SilentSpeaker
@@ -19,20 +20,26 @@ from mockvoice.practice.round import run_session
 from mockvoice.questions import builtin_path, load_question_set, select
 from mockvoice.results import Transcript, Word
 from mockvoice.store.files import new_session_dir
-from mockvoice.transcribe.whisper import FakeTranscriber
 
 
 class FakeRecorder:
-    """Writes a given signal through the real GrowingWav, block by block."""
+    """Writes a given signal through the real GrowingWav, block by block (a list: one
+    signal per recording, in order; the last one again once they run out)."""
 
-    def __init__(self, signal: np.ndarray, interrupt_after: int | None = None) -> None:
-        self.signal = signal
+    def __init__(self, signal: np.ndarray | list[np.ndarray],
+                 interrupt_after: int | None = None) -> None:
+        self.signals = list(signal) if isinstance(signal, list) else None
+        self.signal = signal if isinstance(signal, np.ndarray) else signal[0]
         self.interrupt_after = interrupt_after
         self.calls = 0
+        self.paths: list[Path] = []
 
     def record(self, path: Path, policy: StopPolicy, stop: threading.Event,
                listeners: list[Listener]) -> Recording:
         self.calls += 1
+        self.paths.append(path)
+        if self.signals:
+            self.signal = self.signals[min(self.calls, len(self.signals)) - 1]
         with GrowingWav(path) as wav:
             for block in np.array_split(self.signal, 20):
                 wav.write(block)
@@ -65,6 +72,9 @@ class RecordingUI:
 
     def warn(self, message: str) -> None:
         self.events.append(f"warn {message}")
+
+    def follow_up(self, point, number: int) -> None:  # type: ignore[no-untyped-def]
+        self.events.append(f"follow-up {number} {point.id}")
 
 
 SPEECH = (0.2 * np.sin(np.arange(32000) / 3)).astype(np.float32)

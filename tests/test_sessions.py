@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes import FakeTranscriber  # type: ignore[import-not-found]
 from test_cli import fails_clearly, imports_for, mockvoice
 from test_session import ANSWER, SPEECH, FakeRecorder, RecordingUI
 
@@ -28,7 +29,6 @@ from mockvoice.results import Transcript, Word
 from mockvoice.store import sessions
 from mockvoice.store.files import new_session_dir
 from mockvoice.store.sessions import INDEX_NAME, list_sessions, load_session, resolve_session
-from mockvoice.transcribe.whisper import FakeTranscriber
 
 HOSTILE_TEXT = ("Um, so I led the <script>alert(1)</script> migration & we cut costs by "
                 "forty percent. Like, in my free time I go climbing.")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import FakeTranscriber  # type: ignore[import-not-found]
 
 from mockvoice.audio.speech import synthesize_to_file
 from mockvoice.errors import AudioError
@@ -16,7 +17,6 @@ from mockvoice.results import Transcript
 from mockvoice.transcribe.abandon import Abandoned, abandon
 from mockvoice.transcribe.whisper import (
     FILLER_PROMPT,
-    FakeTranscriber,
     WhisperTranscriber,
     echoes_prompt,
     load_audio,
@@ -81,6 +81,31 @@ def test_load_audio_resamples_to_16k_mono(jfk_flac):
     assert samples.dtype == np.float32 and samples.ndim == 1
     assert len(samples) == pytest.approx(11.0 * 16000, abs=160)
     assert 0.01 < np.abs(samples).max() <= 1.0
+
+
+# --- process-wide settings -------------------------------------------------------
+
+SETTINGS = """
+import os, sys
+import mockvoice.hesitation.check, mockvoice.transcribe.faster, mockvoice.transcribe.incremental
+import mockvoice.transcribe.checkpoint, mockvoice.transcribe.whisper
+print("imported:", os.environ.get("MKL_DISABLE_FAST_MM"), "torch" in sys.modules)
+from mockvoice.transcribe import runtime
+runtime.prepare()
+import torch
+print("prepared:", os.environ.get("MKL_DISABLE_FAST_MM"), torch.get_num_threads() == os.cpu_count())
+"""
+
+
+def test_process_wide_settings_wait_for_the_model():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "MKL_DISABLE_FAST_MM"}
+    done = subprocess.run([sys.executable, "-c", SETTINGS], capture_output=True, text=True,
+                          timeout=120, env=env, check=True)
+    assert done.stdout.split("\n")[:2] == ["imported: None False", "prepared: 1 True"]
 
 
 # --- the fake ------------------------------------------------------------------
@@ -345,7 +370,7 @@ def test_a_hyphenated_word_whisper_split_in_two_is_one_word():
 @pytest.mark.slow
 def test_a_decode_stuck_in_a_loop_is_ended_early_with_the_same_words(whisper_checkpoint,
                                                                      monkeypatch):
-    from mockvoice.transcribe import patches as lean_whisper
+    from mockvoice.transcribe import patches
 
     clip = load_audio(Path(__file__).parent / "data" / "ami-loop.flac")
 
@@ -364,7 +389,7 @@ def test_a_decode_stuck_in_a_loop_is_ended_early_with_the_same_words(whisper_che
 
     text, lengths = decode_lengths(WhisperTranscriber(str(whisper_checkpoint.path)))
     with monkeypatch.context() as m:
-        m.setattr(lean_whisper, "end_loops_early", lambda model: None)
+        m.setattr(patches, "end_loops_early", lambda model: None)
         plain_text, plain_lengths = decode_lengths(
             WhisperTranscriber(str(whisper_checkpoint.path)))
     assert max(plain_lengths) >= 200  # Whisper's own decode ran on to its limit

@@ -76,7 +76,7 @@ def _model_flags(p: argparse.ArgumentParser, engine: bool = True) -> None:
     if engine:
         p.add_argument("--engine", choices=["whisper", "faster-whisper"],
                        default="whisper", help="openai-whisper, or tiny.en on "
-                       "faster-whisper in int8: less memory and faster, no torch (needs "
+                       "faster-whisper in int8: less memory and faster (needs "
                        "mockvoice[faster])")
 
 
@@ -104,6 +104,9 @@ def _practice_parser(sub: Any) -> None:
                    "ends (default); --no-live transcribes the same windows afterwards")
     p.add_argument("--retry", metavar="SESSION:N", help="ask question N of that session's "
                    "set again, as a new attempt (then `mockvoice compare` the two)")
+    p.add_argument("--follow-ups", type=int, default=1, metavar="N",
+                   help="follow-up questions per answer, each about the most important "
+                   "point it missed; 0 turns them off")
     _model_flags(p)
 
 

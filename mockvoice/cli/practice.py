@@ -60,6 +60,7 @@ def cmd_practice(args: argparse.Namespace) -> int:
     from mockvoice.audio.recording import SoundDeviceRecorder, StopPolicy
     from mockvoice.audio.speech import SilentSpeaker, TTSSpeaker
     from mockvoice.practice.console import TerminalUI
+    from mockvoice.practice.followup import follow_up_texts
     from mockvoice.practice.round import run_session
     from mockvoice.questions import select
     from mockvoice.review.terminal import render_summary
@@ -71,6 +72,9 @@ def cmd_practice(args: argparse.Namespace) -> int:
         raise UsageError("--max-seconds must be more than 0.")
     if args.stop_on_silence is not None and args.stop_on_silence <= 0:
         raise UsageError("--stop-on-silence must be more than 0 seconds.")
+    if args.follow_ups < 0:
+        raise UsageError(f"--follow-ups must be 0 or more, not {args.follow_ups}.",
+                         "give 0 to turn follow-up questions off")
     retry_of = None
     if args.retry:
         question_set, questions, retry_of = _retry(args)
@@ -89,7 +93,9 @@ def cmd_practice(args: argparse.Namespace) -> int:
     speaker: Any = SilentSpeaker() if args.no_speak else TTSSpeaker(cache_dir())
     if not args.no_speak:
         with console.status("Preparing the questions' audio…"):
-            speaker.prepare([q.text for q in questions])
+            # The follow-ups too: one must start playing right after the answer ends.
+            speaker.prepare([q.text for q in questions]
+                            + (follow_up_texts(questions) if args.follow_ups else []))
     stop = threading.Event()
     _watch_enter(stop)
     result = run_session(
@@ -98,7 +104,8 @@ def cmd_practice(args: argparse.Namespace) -> int:
         transcriber=transcriber,
         ui=TerminalUI(console),
         policy=lambda: StopPolicy(args.max_seconds, args.stop_on_silence),
-        stop=stop, retry_of=retry_of, incremental=IncrementalTranscriber if args.live else None)
+        stop=stop, retry_of=retry_of, incremental=IncrementalTranscriber if args.live else None,
+        follow_ups=args.follow_ups)
     if getattr(speaker, "warning", None):
         console.print(f"[yellow]Note: {speaker.warning}[/yellow]")
     console.print(render_summary(result, question_set.checklist))

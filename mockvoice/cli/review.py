@@ -51,6 +51,8 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     for s in shown:
         rate = "-" if s.fillers_per_minute is None else f"{s.fillers_per_minute:.1f}"
         cover = "-" if s.coverage is None else f"{s.covered}/{s.guidance} ({s.coverage:.0%})"
+        if s.coverage is not None and s.covered_first != s.covered:
+            cover += f", {s.covered_first} at the first try"
         table.add_row(s.id, (s.started or "?").replace("T", " ")[:16], s.status,
                       f"{s.answered}/{s.asked}", clock(s.duration_s), rate, cover)
     console.print(table)

@@ -21,8 +21,10 @@ finding (it costs about as much as the odds again).
 Last, the finding is cut out of the crop and the words as written scored again
 (``removal_gain``): a filler the transcript left out is a sound of its own, and
 the words are as likely without it; a drawn-out syllable, a dropped word or
-someone else's voice takes their likelihood with it. torch and whisper are
-imported lazily: this module is only used once a model is loaded.
+someone else's voice takes their likelihood with it. The scoring runs Whisper's
+decoder by parts, which is :func:`mockvoice.transcribe.patches.score_texts`'s job
+(every reach into Whisper's internals is there). torch and whisper are imported
+lazily: this module is only used once a model is loaded.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from mockvoice.results import Word
+from mockvoice.transcribe import patches
 
 SAMPLE_RATE = 16_000
 CONTEXT_S = 1.5
@@ -51,14 +54,9 @@ class WhisperFillerCheck:
 
     def __init__(self, model: Any, *, prompt: str | None = None,
                  context_s: float = CONTEXT_S) -> None:
-        import whisper.tokenizer
-
         self.model = model
         self.prompt = prompt  # the transcriber's own prompt: the odds it decoded under
         self.context_s = context_s
-        self.tokenizer = whisper.tokenizer.get_tokenizer(
-            model.is_multilingual, num_languages=model.num_languages, language="en",
-            task="transcribe")
         # log P(the words as written | crop) by the check's inputs: odds makes it and
         # removal_gain needs it again (the last few findings' only).
         self._as_written: dict[tuple[object, ...], float] = {}
@@ -123,12 +121,10 @@ class WhisperFillerCheck:
         ``odds`` tries the "um"), count, unless they spell a hesitation. Their order, not
         their times, says where: Whisper's word times on a short crop drift by a second.
         """
-        import whisper
-
         crop, texts, places = self._crop(samples, words, start, end)
-        result = whisper.transcribe(self.model, crop, temperature=0.0, fp16=False,
-                                    condition_on_previous_text=False,
-                                    initial_prompt=self.prompt)
+        result = patches.load_whisper().transcribe(
+            self.model, crop, temperature=0.0, fp16=False, condition_on_previous_text=False,
+            initial_prompt=self.prompt)
         at = places[0]  # the place by the words' middles (see _crop)
         return inserted_at(texts[:at], texts[at:], str(result["text"]).split())
 
@@ -156,45 +152,9 @@ class WhisperFillerCheck:
         return samples[first:last], list(texts), list(places)
 
     def _log_probs(self, crop: np.ndarray, texts: list[str]) -> list[float]:
-        """Whisper's log-probability of each text (and its end) for the crop.
-
-        One encoder pass; the decoder's cross-attention keys and values, the same for
-        every text, made once; then each text through the decoder blocks on its own (as
-        ``whisper.model.TextDecoder.forward``, which would make those keys and values again
-        for each), with the vocabulary's logits only where the text's tokens are scored.
-        (All texts in one batch of ``model.logits``: 0.65 s and 150 MB more at peak; one
-        at a time with it: 0.94 s.)
-        """
-        import torch
-        import whisper
-
-        tok = self.tokenizer
-        prefix = list(tok.sot_sequence_including_notimestamps)
-        if self.prompt:  # as whisper.decoding builds it
-            prefix = [tok.sot_prev, *tok.encode(" " + self.prompt.strip()), *prefix]
-        audio = torch.from_numpy(np.ascontiguousarray(crop, dtype=np.float32))
-        mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(audio))
-        decoder = self.model.decoder
-        scores = []
-        with torch.no_grad():
-            features = self.model.embed_audio(mel[None].to(self.model.device))
-            cross: dict[Any, Any] = {}  # read by MultiHeadAttention for cross-attention
-            for block in decoder.blocks:
-                cross[block.cross_attn.key] = block.cross_attn.key(features)
-                cross[block.cross_attn.value] = block.cross_attn.value(features)
-            vocabulary = decoder.token_embedding.weight.to(features.dtype).T
-            for text in texts:
-                target = tok.encode(" " + text) + [tok.eot]
-                tokens = torch.tensor([prefix + target], device=self.model.device)
-                x = decoder.token_embedding(tokens) + decoder.positional_embedding[
-                    :tokens.shape[-1]]
-                x = x.to(features.dtype)
-                for block in decoder.blocks:
-                    x = block(x, features, mask=decoder.mask, kv_cache=cross)
-                scored = decoder.ln(x)[0, len(prefix) - 1:-1]  # the positions before each
-                logp = torch.log_softmax((scored @ vocabulary).float(), dim=-1)
-                scores.append(float(logp[torch.arange(len(target)), torch.tensor(target)].sum()))
-        return scores
+        """Whisper's log-probability of each text (and its end) for the crop, decoded
+        under the transcriber's prompt (:func:`mockvoice.transcribe.patches.score_texts`)."""
+        return patches.score_texts(self.model, crop, texts, self.prompt)
 
 
 class RememberedCheck:

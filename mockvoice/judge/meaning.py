@@ -99,11 +99,14 @@ class MeaningJudge:
 
                 self._embedder = Embedder()
 
-    def prepare(self, questions: list[Question]) -> None:
-        """Embed the example sentences of these questions now, not at the first answer."""
+    def prepare(self, questions: list[Question], stop: threading.Event | None = None) -> None:
+        """Embed the example sentences of these questions now, not at the first answer;
+        ``stop`` ends it early (between two points)."""
         self.load()
         for q in questions:
             for p in q.guidance:
+                if stop is not None and stop.is_set():
+                    return
                 self._bank(p.examples)
                 self._bank(p.counter_examples)
 
@@ -172,14 +175,22 @@ class MeaningJudge:
 
 
 class JudgeAhead:
-    """Idle work for the live transcriber: embed the answer's settled sentences while the
-    person still speaks, so the judge after Enter has only the last ones to embed."""
+    """Idle work for the live transcriber (its ``idle``): embed the answer's settled
+    sentences while the person still speaks, so the judge after Enter has only the last
+    ones to embed; then the idle work ``then`` (the hesitation check ahead) goes on."""
 
-    def __init__(self, judge: MeaningJudge) -> None:
+    def __init__(self, judge: MeaningJudge, then: Any = None) -> None:
         self.judge = judge
+        self.then = then
 
-    def __call__(self, words: list[Word]) -> bool:
-        """True when it embedded something (more idle work may follow), else False."""
+    def __call__(self, audio: np.ndarray, words: list[Word], settled: int) -> bool:
+        """True when there was something to do (more may follow), else False."""
+        if self.embed(words):
+            return True
+        return bool(self.then(audio, words, settled)) if self.then is not None else False
+
+    def embed(self, words: list[Word]) -> bool:
+        """Embed the finished sentences not embedded yet; True if there were any."""
         from mockvoice.analysis.core import clean_sentences
         from mockvoice.analysis.tokens import tokenise
 

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from mockvoice.audio.recording import Listener, StopPolicy
-from mockvoice.questions import Question
+from mockvoice.questions import GuidancePoint, Question
 from mockvoice.results import AnswerReport
 from mockvoice.review.terminal import clock, render_report
 
@@ -89,3 +89,9 @@ class TerminalUI:
 
     def answer_report(self, report: AnswerReport) -> None:
         self.console.print(render_report(report))
+
+    def follow_up(self, point: GuidancePoint, number: int) -> None:
+        assert point.follow_up is not None
+        self.console.print(f"[bold]Follow-up:[/bold] {escape(point.follow_up)} "
+                           f"[dim](for: {escape(point.label)})[/dim]")
+        sys.stdout.flush()  # seen before it is heard, even when the output is piped

@@ -4,6 +4,12 @@ The loop is handed its engines (``Speaker``, ``Recorder``, ``Transcriber``) and
 its UI, so tests drive it with fakes and the CLI with the real ones. Every
 answer's audio is on disk before it is analysed, and ``session.json`` is
 rewritten after each step, so an interrupted round still lists what it has.
+
+When an answer misses a guidance point, the interviewer asks a follow-up about the most
+important one (:mod:`mockvoice.practice.followup`) and the reply goes through the same
+steps as an answer: its own WAV beside the answer's (``q04-x.f1.wav``), the same stop
+rules, the same transcription and pipeline. The answer's report then counts the points
+the replies made, marked as made after a follow-up.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import logging
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -26,8 +33,9 @@ from mockvoice.errors import MockvoiceError
 from mockvoice.hesitation.ahead import CheckAhead
 from mockvoice.judge.meaning import JudgeAhead
 from mockvoice.pipeline import AnswerAudio, meaning_judge, report_answer
-from mockvoice.questions import Question, QuestionSet
-from mockvoice.results import AnswerReport, Transcript
+from mockvoice.practice.followup import choose, covered_points, made, merge
+from mockvoice.questions import GuidancePoint, Question, QuestionSet
+from mockvoice.results import AnswerReport, FollowUp, Transcript
 from mockvoice.store.files import answer_stem, write_json
 from mockvoice.store.sessions import Answer, Session
 from mockvoice.transcribe.incremental import IncrementalTranscriber, transcribe_windowed
@@ -48,6 +56,7 @@ class SessionUI(Protocol):
     def waiting(self, message: str) -> AbstractContextManager[None]: ...
     def answer_report(self, report: AnswerReport) -> None: ...
     def warn(self, message: str) -> None: ...
+    def follow_up(self, point: GuidancePoint, number: int) -> None: ...
 
 
 class BackgroundLoad:
@@ -89,19 +98,23 @@ def run_session(
     stop: threading.Event,
     retry_of: str | None = None,
     incremental: IncrementalFactory | None = None,
+    follow_ups: int = 0,
 ) -> Session:
+    """Ask every question; ``follow_ups``: up to that many follow-up questions per answer,
+    each about the most important guidance point still missing (0: none)."""
     result = Session(id=folder.name, folder=folder, question_set=question_set.name,
                      started=datetime.now().isoformat(timespec="seconds"),
                      status="in-progress", retry_of=retry_of)
     result.save()
     model = BackgroundLoad(transcriber)
-    _prepare_judge(questions)
+    judge_load = JudgeLoad(questions)
+    interviewer = _Interviewer(result, model, speaker, recorder, transcriber, ui, policy, stop,
+                               incremental, max(follow_ups, 0))
     try:
         for i, question in enumerate(questions, 1):
             ui.question(i, len(questions), question)
             speaker.speak(question.text)
-            if not _answer(question, result, model, recorder, transcriber, ui, policy(), stop,
-                           incremental):
+            if not interviewer.answer(question):
                 result.status = "interrupted"
                 break
         else:
@@ -110,104 +123,205 @@ def run_session(
         result.status = "failed" if result.status == "in-progress" else result.status
         raise
     finally:
+        # Torch must not be left running on a thread when the interpreter exits.
+        judge_load.stop()
         result.save()
     return result
 
 
-def _prepare_judge(questions: list[Question]) -> None:
+class JudgeLoad:
     """Load the meaning judge's model and embed its examples while the first question is
     spoken. A failure here is only logged: judging the first answer tries again, and
     reports the error then."""
 
-    def run() -> None:
+    def __init__(self, questions: list[Question]) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(questions,), daemon=True,
+                                        name="judge-load")
+        self._thread.start()
+
+    def _run(self, questions: list[Question]) -> None:
         try:
-            meaning_judge().prepare(questions)
+            meaning_judge().prepare(questions, self._stop)
         except Exception as e:  # noqa: BLE001
             log.warning("Could not load the meaning judge in the background: %s", e)
 
-    threading.Thread(target=run, daemon=True, name="judge-load").start()
+    def stop(self) -> None:
+        """End it at its next point, and wait for that (one batch of examples at most)."""
+        self._stop.set()
+        self._thread.join()
 
 
-def _answer(question: Question, result: Session, model: BackgroundLoad,
-            recorder: Recorder, transcriber: Transcriber, ui: SessionUI,
-            policy: StopPolicy, stop: threading.Event,
-            incremental: IncrementalFactory | None = None) -> bool:
-    """Record and analyse one answer. Returns False when the person pressed Ctrl-C."""
-    meter = FrameMeter()  # the hesitation check's measures, made while the person speaks
-    # Whisper's second opinion on each hesitation, given while the live transcriber idles.
-    ahead = CheckAhead(lambda: _check(transcriber, model), meter)
-    live = incremental(transcriber) if incremental else None
-    if live is not None:
-        # While the person speaks: embed the settled sentences for the judge, then check
-        # the hesitations found so far.
-        embed = JudgeAhead(meaning_judge())
-        live.idle = lambda audio, words, settled: embed(words) or ahead(audio, words, settled)
-    going_on = False
-    try:
-        going_on = _record_and_report(question, result, model, recorder, transcriber, ui,
-                                      policy, stop, live, meter, ahead)
+@dataclass
+class _Heard:
+    """A recording (an answer, or a reply to a follow-up) once transcribed, with what its
+    report needs that was made while the person spoke."""
+
+    record: Answer
+    transcript: Transcript
+    samples: np.ndarray
+    rate: int
+    meter: FrameMeter
+    ahead: CheckAhead
+
+
+@dataclass
+class _Interviewer:
+    """Asks one question after another: records each answer, follows it up, reports it."""
+
+    result: Session
+    model: BackgroundLoad
+    speaker: Speaker
+    recorder: Recorder
+    transcriber: Transcriber
+    ui: SessionUI
+    policy: Callable[[], StopPolicy]
+    stop: threading.Event
+    incremental: IncrementalFactory | None
+    follow_ups: int
+
+    def answer(self, question: Question) -> bool:
+        """Record and analyse one answer with its follow-ups. False: Ctrl-C ends the round."""
+        stem = answer_stem(question.number, question.id)
+        record = Answer(question.number, question.id, question.text, "recording",
+                        audio=self.result.folder / f"{stem}.wav")
+        self.result.answers.append(record)
+        heard = self._hear(record)
+        if heard is None:
+            if record.status == "silent":
+                self.ui.warn(f"No speech was heard in answer {question.number} "
+                             f"({record.audio}). Check the microphone is not muted and is "
+                             "the one used (`mockvoice devices`, --input-device).")
+            return record.status != "interrupted"
+        replies, going_on = self._follow_up(question, record, heard)
+        report = self._report(question, heard)
+        asked = []
+        for reply, said in replies:
+            reply_report = self._report(question, said) if said is not None else None
+            if reply_report is not None and reply.status == "transcribed":
+                reply.status = "analysed"
+            asked.append((FollowUp(str(reply.point), reply.question_text,
+                                   reply.audio.name if reply.audio else None,
+                                   said.transcript.text if said else "", reply.status,
+                                   made(reply_report, str(reply.point))), reply_report))
+        report = merge(report, asked)
+        write_json(self.result.folder / f"{stem}.report.json", report.to_dict())
+        record.report_file, record.status = f"{stem}.report.json", "analysed"
+        record.report = report
+        self.result.save()
+        self.ui.answer_report(report)
         return going_on
-    finally:
+
+    def _follow_up(self, question: Question, record: Answer,
+                   heard: _Heard) -> tuple[list[tuple[Answer, _Heard | None]], bool]:
+        """Up to ``follow_ups`` follow-up questions, each about the most important point
+        still missing; each reply recorded like an answer. False: Ctrl-C ends the round."""
+        replies: list[tuple[Answer, _Heard | None]] = []
+        if not self.follow_ups:
+            return replies, True
+        # The judge alone on the transcript: quick, so the follow-up starts soon after Enter.
+        covered = covered_points(heard.transcript, question, meaning_judge())
+        while len(replies) < self.follow_ups:
+            point = choose(question, covered, [r.point or "" for r, _ in replies])
+            if point is None or point.follow_up is None:
+                break
+            reply = Answer(question.number, question.id, point.follow_up, "recording",
+                           follow_up=len(replies) + 1, point=point.id)
+            reply.audio = self.result.folder / f"{reply.stem}.wav"
+            record.follow_ups.append(reply)
+            self.ui.follow_up(point, reply.follow_up)
+            self.speaker.speak(point.follow_up)
+            said = self._hear(reply)
+            replies.append((reply, said))
+            if said is None or not said.transcript.words:
+                if said is not None:
+                    reply.status = "empty"
+                    self.result.save()
+                if reply.status != "interrupted":
+                    self.ui.warn(f"No reply was heard to the follow-up ({reply.audio}); "
+                                 "going on.")
+                return replies, reply.status != "interrupted"
+            covered |= covered_points(said.transcript, question, meaning_judge())
+        return replies, True
+
+    def _hear(self, record: Answer) -> _Heard | None:
+        """Record one answer or reply to its WAV, then transcribe it. None when it was
+        silent or interrupted (its status says which)."""
+        meter = FrameMeter()  # the hesitation check's measures, made while the person speaks
+        # Whisper's second opinion on each hesitation, given while the live transcriber idles.
+        ahead = CheckAhead(lambda: _check(self.transcriber, self.model), meter)
+        live = self.incremental(self.transcriber) if self.incremental else None
         if live is not None:
-            # A silent or interrupted answer leaves it running. When the round ends
-            # (Ctrl-C, an error) a decode in progress is abandoned, not waited for.
-            live.close(now=not going_on)
+            # While the person speaks: embed the settled sentences for the judge, then check
+            # the hesitations found so far.
+            live.idle = JudgeAhead(meaning_judge(), then=ahead)
+        abandon = True
+        try:
+            if not self._record(record, meter, live):
+                abandon = record.status == "interrupted"
+                return None
+            samples, rate, transcript = self._transcribe(record, live)
+            abandon = False
+        finally:
+            if live is not None:
+                # A silent answer leaves it running. When the round ends (Ctrl-C, an
+                # error) a decode in progress is abandoned, not waited for.
+                live.close(now=abandon)
+        return _Heard(record, transcript, samples, rate, meter, ahead)
 
-
-def _record_and_report(question: Question, result: Session, model: BackgroundLoad,
-                       recorder: Recorder, transcriber: Transcriber, ui: SessionUI,
-                       policy: StopPolicy, stop: threading.Event,
-                       live: IncrementalTranscriber | None, meter: FrameMeter,
-                       ahead: CheckAhead) -> bool:
-    stem = answer_stem(question.number, question.id)
-    wav = result.folder / f"{stem}.wav"
-    record = Answer(question.number, question.id, question.text, "recording", audio=wav)
-    result.answers.append(record)
-    result.save()
-    stop.clear()
-    with ui.recording(policy, wav) as listener:
-        rec = recorder.record(wav, policy, stop, [listener, meter, *([live] if live else [])])
-    record.duration_s, record.stopped_by = round(rec.duration_s, 3), rec.stopped_by
-    if rec.stopped_by == "interrupt":
-        record.status = "interrupted"
-        result.save()
+    def _record(self, record: Answer, meter: FrameMeter,
+                live: IncrementalTranscriber | None) -> bool:
+        """The recording, on disk as it grows. False when silent or interrupted."""
+        assert record.audio is not None
+        self.result.save()
+        self.stop.clear()
+        policy = self.policy()
+        with self.ui.recording(policy, record.audio) as listener:
+            rec = self.recorder.record(record.audio, policy, self.stop,
+                                       [listener, meter, *([live] if live else [])])
+        record.duration_s, record.stopped_by = round(rec.duration_s, 3), rec.stopped_by
+        if rec.stopped_by == "interrupt":
+            record.status = "interrupted"
+        elif rec.peak_dbfs < SPEECH_DBFS:
+            record.status = "silent"
+        else:
+            return True
+        self.result.save()
         return False
-    if rec.peak_dbfs < SPEECH_DBFS:
-        record.status = "silent"
-        result.save()
-        ui.warn(f"No speech was heard in answer {question.number} ({wav}). Check the "
-                "microphone is not muted and is the one used (`mockvoice devices`, "
-                "--input-device).")
-        return True
-    try:
-        if not model.done:
-            with ui.waiting("Loading the speech recogniser…"):
-                model.wait()
-        model.wait()
-        samples, rate = read_wav(wav)  # once: for the transcriber and the hesitation check
-        with ui.waiting("Transcribing your answer…"):
-            transcript = _transcript(samples, wav, transcriber, live)
-    except MockvoiceError as e:
-        record.status, record.error = "failed", str(e)
-        result.save()
-        raise
-    write_json(result.folder / f"{stem}.transcript.json", transcript.to_dict())
-    record.transcript_file = f"{stem}.transcript.json"
-    audio = None
-    if rate == SAMPLE_RATE:
-        check = ahead.check or _check(transcriber, model)
-        audio = AnswerAudio(samples, check, meter.frames(samples) if transcript.timed else None,
-                            str(wav))
-    # Most findings were checked while the person spoke (mockvoice.hesitation.ahead).
-    with (ui.waiting("Checking the possible um/uh with Whisper…")
-          if audio is not None and audio.check is not None else nullcontext()):
-        report = report_answer(transcript, question, audio)
-    write_json(result.folder / f"{stem}.report.json", report.to_dict())
-    record.report_file, record.status = f"{stem}.report.json", "analysed"
-    record.report = report
-    result.save()
-    ui.answer_report(report)
-    return True
+
+    def _transcribe(self, record: Answer, live: IncrementalTranscriber | None
+                    ) -> tuple[np.ndarray, int, Transcript]:
+        """The recording's samples and transcript, the transcript written beside it."""
+        assert record.audio is not None
+        try:
+            if not self.model.done:
+                with self.ui.waiting("Loading the speech recogniser…"):
+                    self.model.wait()
+            self.model.wait()
+            samples, rate = read_wav(record.audio)  # once: for the transcript and hesitations
+            what = "reply" if record.follow_up else "answer"
+            with self.ui.waiting(f"Transcribing your {what}…"):
+                transcript = _transcript(samples, record.audio, self.transcriber, live)
+        except MockvoiceError as e:
+            record.status, record.error = "failed", str(e)
+            self.result.save()
+            raise
+        write_json(self.result.folder / f"{record.stem}.transcript.json", transcript.to_dict())
+        record.transcript_file, record.status = f"{record.stem}.transcript.json", "transcribed"
+        self.result.save()
+        return samples, rate, transcript
+
+    def _report(self, question: Question, heard: _Heard) -> AnswerReport:
+        """The pipeline's report on one recording (mockvoice.pipeline.report_answer)."""
+        audio = None
+        if heard.rate == SAMPLE_RATE:
+            check = heard.ahead.check or _check(self.transcriber, self.model)
+            frames = heard.meter.frames(heard.samples) if heard.transcript.timed else None
+            audio = AnswerAudio(heard.samples, check, frames, str(heard.record.audio))
+        # Most findings were checked while the person spoke (mockvoice.hesitation.ahead).
+        with (self.ui.waiting("Checking the possible um/uh with Whisper…")
+              if audio is not None and audio.check is not None else nullcontext()):
+            return report_answer(heard.transcript, question, audio)
 
 
 def _check(transcriber: Transcriber, model: BackgroundLoad) -> RememberedCheck | None:

@@ -10,14 +10,14 @@ is how players find them on their own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
 from mockvoice.errors import StorageError, UsageError
-from mockvoice.results import Transcript
+from mockvoice.results import AnswerReport, Transcript
 from mockvoice.store.files import write_text
-from mockvoice.store.sessions import Session
+from mockvoice.store.sessions import Answer, Session
 
 FORMATS = ("vtt", "srt")
 MAX_CHARS = 42
@@ -61,6 +61,28 @@ def cues(transcript: Transcript, *, max_chars: int = MAX_CHARS,
         out.append(Cue(round(start, 3), round(max(end, start + 0.001), 3),
                        " ".join(t for t, _, _ in g)))
     return out
+
+
+def reply_cues(reply: Answer, report: AnswerReport | None) -> list[Cue]:
+    """A follow-up's reply: the follow-up question as the first line, and under the cue
+    where the reply made a point, a line saying so (it counts, after a follow-up)."""
+    items = cues(reply.transcript) if reply.transcript else []
+    if not items:
+        return items
+    assert reply.transcript is not None
+    starts = {w.start: w.text.strip() for w in reply.transcript.words}
+    for g in report.guidance if report else []:
+        at = g.start
+        if not (g.after_follow_up and g.evidence and at is not None and at in starts
+                and g.evidence.startswith(starts[at])):
+            continue  # made in another reply, or not after a follow-up
+        i = max([k for k, c in enumerate(items) if c.start <= at + 1e-3] or [0])
+        items[i] = replace(items[i], text=f"{items[i].text}\n({g.label}: made after the "
+                           "follow-up)")
+    asked = f"Follow-up: {reply.question_text}"
+    if items[0].start >= MIN_CUE_S:  # shown while the reply has not started yet
+        return [Cue(0.0, items[0].start, asked), *items]
+    return [replace(items[0], text=f"{asked}\n{items[0].text}"), *items[1:]]
 
 
 def _stamp(seconds: float, sep: str) -> str:
@@ -110,15 +132,17 @@ def export_captions(session: Session, fmt: str, out: Path | None = None, *,
     folder = (out.parent if one_file else out) if out is not None else session.folder
     plans: list[tuple[Path, list[Cue]]] = []
     skipped: list[str] = []
-    for a in session.answers:
-        if a.transcript is None:
-            skipped.append(f"Q{a.question}: no transcript ({a.status}).")
-            continue
-        items = cues(a.transcript)
-        if not items:
-            skipped.append(f"Q{a.question}: the transcript has no word timings.")
-            continue
-        plans.append((folder / f"{a.stem}.{fmt}", items))
+    for answer in session.answers:
+        for a in (answer, *answer.follow_ups):
+            what = f"Q{a.question}" + (f" follow-up {a.follow_up}" if a.follow_up else "")
+            if a.transcript is None:
+                skipped.append(f"{what}: no transcript ({a.status}).")
+                continue
+            items = reply_cues(a, answer.report) if a.follow_up else cues(a.transcript)
+            if not items:
+                skipped.append(f"{what}: the transcript has no word timings.")
+                continue
+            plans.append((folder / f"{a.stem}.{fmt}", items))
     if one_file and out is not None:
         plans = _one_file(out, fmt, plans, session)
     taken = [p for p, _ in plans if p.exists()]

@@ -132,18 +132,23 @@ def compare(before: AnswerReport, after: AnswerReport) -> Comparison:
                      _judge(len(before.pauses), len(after.pauses), True)),
         MetricChange("Guidance points", "", before.covered, after.covered,
                      _judge(before.covered, after.covered, False)),
+        # Before any follow-up question: what the answer itself covered.
+        MetricChange("Guidance points at the first try", "", before.covered_first,
+                     after.covered_first, _judge(before.covered_first, after.covered_first,
+                                                 False)),
     ]
     was = {g.id: g.covered for g in before.guidance}
     gained, lost, kept, missing = [], [], [], []
     for g in after.guidance:
         if g.id not in was:
             continue
+        label = f"{g.label} (after a follow-up)" if g.after_follow_up else g.label
         if g.covered and not was[g.id]:
-            gained.append(g.label)
+            gained.append(label)
         elif was[g.id] and not g.covered:
             lost.append(g.label)
         elif g.covered:
-            kept.append(g.label)
+            kept.append(label)
         else:
             missing.append(g.label)
     return Comparison(before.question_id, after.question_id, metrics, gained, lost, kept,

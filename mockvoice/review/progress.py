@@ -45,6 +45,8 @@ class SessionTrend:
     # "um"/"uh" heard in the audio that the transcript left out (mockvoice.hesitation.detect), per
     # minute of speaking, over the answers whose audio was searched.
     heard_per_min: float | None = None
+    # Covered by the answers themselves, before any follow-up question (0..1).
+    coverage_first: float | None = None
 
 
 def session_trend(session: Session) -> SessionTrend | None:
@@ -68,6 +70,8 @@ def session_trend(session: Session) -> SessionTrend | None:
         wpm=round(words / speaking_min, 1) if speaking_min else None,
         fillers_per_min=round(fillers / speaking_min, 2) if speaking_min else None,
         coverage=round(sum(r.covered for r in reports) / points, 3) if points else None,
+        coverage_first=round(sum(r.covered_first for r in reports) / points, 3)
+        if points else None,
         answer_s=round(sum(lengths) / len(lengths), 1) if lengths else None,
         heard_per_min=round(heard / searched_min, 2) if searched_min else None,
     )
@@ -107,12 +111,14 @@ METRICS: tuple[tuple[str, str, str], ...] = (
 )
 # In the table of trends, not a plot of its own: drawn dashed beside the fillers.
 HEARD = ("heard_per_min", "Heard um/uh per minute", "left out of the transcript; lower is better")
+# Also in the table only: drawn dashed beside the coverage after follow-ups.
+FIRST = ("coverage_first", "Coverage at the first try", "before any follow-up; higher is better")
 
 
 def _fmt(attr: str, v: float | None) -> str:
     if v is None:
         return "-"
-    if attr == "coverage":
+    if attr in ("coverage", "coverage_first"):
         return f"{v:.0%}"
     return f"{v:.1f}" if attr in ("fillers_per_min", "heard_per_min") else f"{v:.0f}"
 
@@ -127,20 +133,21 @@ def render_progress(rows: Sequence[SessionTrend]) -> Group:
     table = Table(title="Sessions", title_justify="left")
     for name, justify in (("session", "left"), ("set", "left"), ("answers", "right"),
                           ("fillers/min", "right"), ("heard/min", "right"),
-                          ("wpm", "right"), ("coverage", "right"),
+                          ("wpm", "right"), ("coverage", "right"), ("1st try", "right"),
                           ("answer length", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in rows:
         table.add_row(r.session, r.question_set, str(r.answers),
                       _fmt("fillers_per_min", r.fillers_per_min),
                       _fmt("heard_per_min", r.heard_per_min), _fmt("wpm", r.wpm),
-                      _fmt("coverage", r.coverage), clock(r.answer_s))
+                      _fmt("coverage", r.coverage), _fmt("coverage_first", r.coverage_first),
+                      clock(r.answer_s))
     trend = Table(title="Trends (oldest → newest)", title_justify="left", show_header=False)
     trend.add_column("metric")
     trend.add_column("bars", style="cyan")
     trend.add_column("first → last", justify="right")
     trend.add_column("", style="dim")
-    for attr, label, hint in (METRICS[0], HEARD, *METRICS[1:]):
+    for attr, label, hint in (METRICS[0], HEARD, *METRICS[1:3], FIRST, *METRICS[3:]):
         values = [getattr(r, attr) for r in rows]
         known = [v for v in values if v is not None]
         span = f"{_fmt(attr, known[0])} → {_fmt(attr, known[-1])}" if known else "-"
@@ -166,12 +173,19 @@ def _draw_trend(ax: Any, metric: tuple[str, str, str], colour: str, x: list[int]
     points = [(xi, v) for xi, v in zip(x, values, strict=True) if v is not None]
     if points:
         ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=colour,
-                label="in the transcript" if attr == "fillers_per_min" else None)
+                label={"fillers_per_min": "in the transcript",
+                       "coverage": "after follow-ups"}.get(attr))
     heard = [(xi, r.heard_per_min) for xi, r in zip(x, rows, strict=True)
              if r.heard_per_min is not None]
     if attr == "fillers_per_min" and heard:
         ax.plot([p[0] for p in heard], [p[1] for p in heard], marker="s", linestyle="--",
                 color="tab:orange", label="heard, left out of it")
+        ax.legend(loc="best", fontsize=8)
+    first = [(xi, r.coverage_first * 100) for xi, r in zip(x, rows, strict=True)
+             if r.coverage_first is not None]
+    if attr == "coverage" and first and any(r.coverage_first != r.coverage for r in rows):
+        ax.plot([p[0] for p in first], [p[1] for p in first], marker="s", linestyle="--",
+                color="tab:olive", label="at the first try")
         ax.legend(loc="best", fontsize=8)
     if attr == "wpm":
         ax.axhspan(*PACE_BAND, color="tab:green", alpha=0.15, label="target pace")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from mockvoice.store.sessions import Answer, Session
 
 SKIP_S = 5.0
+FOLLOW_UP_GAP_S = 0.6  # silence between the answer and a follow-up's reply
 TOGGLE, BACK, FORWARD, QUIT = "toggle", "back", "forward", "quit"
 _SEQUENCES = {"\x1b[C": FORWARD, "\x1bOC": FORWARD, "\x1b[D": BACK, "\x1bOD": BACK,
               " ": TOGGLE, "q": QUIT, "Q": QUIT}
@@ -115,14 +116,19 @@ def filler_indices(words: Sequence[Word], hits: Sequence[FillerHit]) -> set[int]
 
 
 def render_words(words: Sequence[Word], fillers: set[int], current: int | None,
-                 hesitations: Sequence[float] = ()) -> Text:
+                 hesitations: Sequence[float] = (),
+                 markers: Sequence[tuple[float, str]] = ()) -> Text:
     """The transcript with fillers coloured, the current word highlighted and an "(um)"
-    where the audio holds a hesitation the transcript left out (starts in seconds)."""
+    where the audio holds a hesitation the transcript left out (starts in seconds); each
+    marker (start, text), a follow-up question, on a line of its own before its reply."""
     from rich.text import Text
 
     text = Text()
     pending = sorted(hesitations)
+    heading = sorted(markers)
     for i, w in enumerate(words):
+        while heading and w.start is not None and heading[0][0] <= w.start:
+            text.append(f"\n{heading.pop(0)[1]}\n", style="bold cyan")
         while pending and w.start is not None and pending[0] <= w.start:
             pending.pop(0)
             text.append("(um)", style="magenta")
@@ -185,6 +191,28 @@ def _tty_fd(stdin: TextIO | None) -> int | None:
         return None
 
 
+def recordings(session: Session, answer: Answer) -> tuple[Any, int, list[tuple[Answer, float]]]:
+    """The answer's samples and then each follow-up reply's, after a short gap, as one
+    signal; with each reply and where it starts. A reply whose WAV is missing is left out."""
+    import numpy as np
+
+    samples, rate = _load_samples(session, answer)
+    parts, offsets = [samples], []
+    for reply in answer.follow_ups:
+        try:
+            more, more_rate = _load_samples(session, reply)
+        except (StorageError, AudioError):
+            continue  # noted on the answer when the session was loaded
+        if more_rate != rate:
+            n = int(len(more) * rate / more_rate)
+            more = np.interp(np.arange(n) * more_rate / rate, np.arange(len(more)),
+                             more).astype(np.float32)
+        parts.append(np.zeros(int(FOLLOW_UP_GAP_S * rate), dtype=np.float32))
+        offsets.append((reply, sum(len(p) for p in parts) / rate))
+        parts.append(more)
+    return np.concatenate(parts).astype(np.float32), rate, offsets
+
+
 def _load_samples(session: Session, answer: Answer) -> tuple[Any, int]:
     import wave
 
@@ -192,7 +220,8 @@ def _load_samples(session: Session, answer: Answer) -> tuple[Any, int]:
 
     path = answer.audio
     if path is None or not path.is_file():
-        raise StorageError(f"The recording of answer {session.id}:{answer.question} is "
+        what = f" (follow-up {answer.follow_up})" if answer.follow_up else ""
+        raise StorageError(f"The recording of answer {session.id}:{answer.question}{what} is "
                            f"missing from {session.folder}.")
     try:
         samples, rate = read_wav(path)
@@ -226,14 +255,21 @@ def _device_samples(sd: Any, samples: Any, rate: int) -> tuple[Any, int]:
 class _View:
     """What the terminal shows at a moment: the transcript with the word being heard."""
 
-    def __init__(self, answer: Answer, head: Playhead, lock: threading.Lock) -> None:
+    def __init__(self, answer: Answer, head: Playhead, lock: threading.Lock,
+                 replies: Sequence[tuple[Answer, float]] = ()) -> None:
         self.answer, self.head, self.lock = answer, head, lock
-        self.words = answer.transcript.words if answer.transcript else []
-        self.timed = bool(self.words) and all(w.start is not None for w in self.words)
-        self.starts = [float(w.start or 0.0) for w in self.words]
+        self.words = list(answer.transcript.words) if answer.transcript else []
         hits = answer.report.fillers.hits if answer.report else []
         self.fillers = filler_indices(self.words, hits)
         self.heard_ums = [h.start for h in answer.report.hesitations] if answer.report else []
+        # Each reply's words follow, moved to where the reply plays; its question before it.
+        self.markers = [(offset, f"Follow-up: {reply.question_text}") for reply, offset in replies]
+        for reply, offset in replies:
+            self.words += [Word(w.text, w.start + offset, (w.end or w.start) + offset)
+                           for w in (reply.transcript.words if reply.transcript else [])
+                           if w.start is not None]
+        self.timed = bool(self.words) and all(w.start is not None for w in self.words)
+        self.starts = [float(w.start or 0.0) for w in self.words]
 
     def frame(self, latency: float, final: bool = False) -> Any:
         from rich.console import Group
@@ -248,21 +284,23 @@ class _View:
         state.append(f"{clock(heard)} / {clock(self.head.duration)}  ")
         if not final:
             state.append("space: pause · ←/→: 5 s · q: quit", style="dim")
-        body = render_words(self.words, self.fillers, current, self.heard_ums) if self.words \
-            else Text("(no transcript for this answer)", style="dim")
+        body = render_words(self.words, self.fillers, current, self.heard_ums, self.markers) \
+            if self.words else Text("(no transcript for this answer)", style="dim")
         a = self.answer
         return Group(Text(f"Answer {a.question}: {a.question_text}", style="bold"), body, state)
 
 
 def replay(session: Session, answer: Answer, *, console: Console, stdin: TextIO | None,
            skip_s: float = SKIP_S) -> ReplayOutcome:
-    """Play the answer's WAV on the default output while its transcript follows along."""
+    """Play the answer's WAV on the default output, then its follow-ups' replies, while
+    the transcript follows along."""
     from rich.live import Live
 
     from mockvoice.audio.devices import import_sounddevice
 
     sd = import_sounddevice()
-    samples, out_rate = _device_samples(sd, *_load_samples(session, answer))
+    signal, rate, replies = recordings(session, answer)
+    samples, out_rate = _device_samples(sd, signal, rate)
     head = Playhead(len(samples), out_rate, skip_s)
     lock = threading.Lock()
 
@@ -272,7 +310,7 @@ def replay(session: Session, answer: Answer, *, console: Console, stdin: TextIO 
         outdata[: stop - start, 0] = samples[start:stop]
         outdata[stop - start:, 0] = 0.0
 
-    view = _View(answer, head, lock)
+    view = _View(answer, head, lock, replies)
     frame = view.frame
     try:
         stream = sd.OutputStream(samplerate=out_rate, channels=1, dtype="float32",

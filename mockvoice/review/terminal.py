@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.console import Group
 from rich.text import Text
 
-from mockvoice.results import AnswerReport
+from mockvoice.results import AnswerReport, GuidanceHit
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -98,16 +98,33 @@ def _filler_lines(lines: list[Text | str], r: AnswerReport) -> None:
         lines.append(heard)
 
 
+def at_first_try(r: AnswerReport) -> str:
+    """ " (2 at the first try)" when follow-ups added points, else nothing."""
+    return f" ({r.covered_first} at the first try)" if r.covered_first != r.covered else ""
+
+
+def evidence_time(g: GuidanceHit) -> str:
+    """ " (0:41)", when the evidence was said; " (reply, 0:03)" in a follow-up's reply."""
+    if g.start is None:
+        return ""
+    return f" (reply, {clock(g.start)})" if g.after_follow_up else f" ({clock(g.start)})"
+
+
+AFTER_FOLLOW_UP = "after a follow-up"
+
+
 def _content_lines(lines: list[Text | str], r: AnswerReport) -> None:
-    lines.append(Text(f"Content: {r.covered} of {len(r.guidance)} guidance points",
-                      style="bold underline"))
+    lines.append(Text(f"Content: {r.covered} of {len(r.guidance)} guidance points"
+                      f"{at_first_try(r)}", style="bold underline"))
     for g in r.guidance:
         mark = Text("  ✓ " if g.covered else "  ✗ ", style="green" if g.covered else "red")
         mark.append(g.label)
+        if g.after_follow_up:
+            mark.append(f" ({AFTER_FOLLOW_UP})", style="yellow")
         if g.evidence:
-            at = f" ({clock(g.start)})" if g.start is not None else ""
-            mark.append(f' "{g.evidence}"{at}', style="dim")
+            mark.append(f' "{g.evidence}"{evidence_time(g)}', style="dim")
         lines.append(mark)
+    _follow_up_lines(lines, r)
     _tip(lines, r, "guidance")
     if r.star:
         parts = Text("  STAR    ")
@@ -121,6 +138,20 @@ def _content_lines(lines: list[Text | str], r: AnswerReport) -> None:
     lines.append(Text(f"  Hedges and repeats: {', '.join(habits) if habits else 'none'}",
                       style="" if habits else "green"))
     _tip(lines, r, "language")
+
+
+def _follow_up_lines(lines: list[Text | str], r: AnswerReport) -> None:
+    labels = {g.id: g.label for g in r.guidance}
+    for f in r.follow_ups:
+        line = Text(f"  Follow-up ({labels.get(f.point, f.point)}): ", style="bold")
+        line.append(f'"{f.question}"')
+        lines.append(line)
+        if f.transcript:
+            made = "made the point" if f.covered else "did not make the point"
+            lines.append(Text(f'    reply: "{f.transcript}" ({made})',
+                              style="green" if f.covered else "yellow"))
+        else:
+            lines.append(Text(f"    no reply ({f.status})", style="yellow"))
 
 
 def _tip(lines: list[Text | str], report: AnswerReport, part: str) -> None:
@@ -148,13 +179,17 @@ def render_summary(result: Session, checklist: Sequence[str] = ()) -> Group:
         pace = f"{r.wpm:.0f} wpm" if r.wpm is not None else "-"
         lines.append(f"  Q{a.question}: {clock(r.duration_s)}, {pace}, {r.fillers.total} "
                      f"filler(s){_heard(len(r.hesitations))}, {r.covered}/{len(r.guidance)} "
-                     "points covered")
+                     f"points covered{at_first_try(r)}"
+                     + (f", {len(r.follow_ups)} follow-up(s)" if r.follow_ups else ""))
     if result.reports:
         points = sum(r.covered for r in result.reports)
+        first = sum(r.covered_first for r in result.reports)
         total = sum(len(r.guidance) for r in result.reports)
         fillers = sum(r.fillers.total for r in result.reports)
         heard = _heard(sum(len(r.hesitations) for r in result.reports))
-        lines.append(f"  In all: {points}/{total} guidance points, {fillers} filler(s){heard}.")
+        at_first = f" ({first} at the first try)" if first != points else ""
+        lines.append(f"  In all: {points}/{total} guidance points{at_first}, "
+                     f"{fillers} filler(s){heard}.")
     lines.append(Text(f"Files: {result.folder}", style="dim"))
     for a in result.answers:
         if a.status == "interrupted":

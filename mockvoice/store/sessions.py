@@ -29,7 +29,7 @@ from mockvoice.store.files import answer_stem, read_json, write_json
 log = logging.getLogger(__name__)
 
 INDEX_NAME = ".sessions-index.sqlite3"
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: coverage at the first try, follow-ups
 LATEST = "latest"
 _ID_RE = re.compile(r"^(\d{8}-\d{6})(?:-(\d+))?$")
 _SESSION_FILES = re.compile(r"^(session\.json|.+\.(wav|report\.json|transcript\.json))$")
@@ -37,11 +37,13 @@ _SESSION_FILES = re.compile(r"^(session\.json|.+\.(wav|report\.json|transcript\.
 
 @dataclass
 class Answer:
-    """One answer of a session, with whatever of its files could be read."""
+    """One answer of a session, with whatever of its files could be read. The reply to a
+    follow-up is an Answer too, in its answer's ``follow_ups``: recorded, transcribed and
+    judged the same way, its files named after the answer's (``q04-x.f1.wav``)."""
 
     question: int
     question_id: str
-    question_text: str
+    question_text: str  # for a follow-up: what the interviewer asked
     status: str
     duration_s: float | None = None
     audio: Path | None = None  # None when the WAV is missing
@@ -52,20 +54,26 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     stopped_by: str | None = None  # "enter", "time", "silence", "interrupt"
     error: str | None = None  # why a "failed" answer failed
+    follow_ups: list[Answer] = field(default_factory=list)  # the replies, in order
+    follow_up: int = 0  # 0 for the answer itself, n for its n-th follow-up
+    point: str | None = None  # the guidance point a follow-up asked about
 
     def to_dict(self) -> dict[str, Any]:
         """The answer's entry in session.json."""
+        extra = {"follow_up": self.follow_up, "point": self.point} if self.follow_up else {}
+        replies = {"follow_ups": [f.to_dict() for f in self.follow_ups]} if self.follow_ups else {}
         return {"question": self.question, "question_id": self.question_id,
                 "question_text": self.question_text,
                 "audio": self.audio.name if self.audio else None, "status": self.status,
                 "duration_s": self.duration_s, "stopped_by": self.stopped_by,
                 "transcript": self.transcript_file, "report": self.report_file,
-                "error": self.error}
+                "error": self.error, **extra, **replies}
 
     @property
     def stem(self) -> str:
-        """The answer's file name without extension (``q01-about-yourself``)."""
-        return answer_stem(self.question, self.question_id)
+        """File name without extension: ``q01-about-yourself``, a reply's ``….f1``."""
+        stem = answer_stem(self.question, self.question_id)
+        return f"{stem}.f{self.follow_up}" if self.follow_up else stem
 
 
 @dataclass
@@ -113,9 +121,10 @@ class SessionSummary:
     duration_s: float  # all recorded audio
     speaking_s: float | None  # of the analysed answers, when timed
     fillers: int
-    covered: int
+    covered: int  # guidance points covered, by the answers or after a follow-up
     guidance: int
     notes: list[str] = field(default_factory=list)
+    covered_first: int = 0  # of those, covered at the first try (before any follow-up)
 
     @property
     def fillers_per_minute(self) -> float | None:
@@ -132,12 +141,14 @@ def summarise(session: Session) -> SessionSummary:
     return SessionSummary(
         id=session.id, started=session.started, status=session.status,
         asked=len(session.answers), answered=len(reports),
-        duration_s=round(sum(a.duration_s or 0.0 for a in session.answers), 3),
+        duration_s=round(sum(r.duration_s or 0.0 for a in session.answers
+                             for r in (a, *a.follow_ups)), 3),
         speaking_s=round(sum(timed), 3) if timed else None,
         fillers=sum(r.fillers.total for r in reports),
         covered=sum(r.covered for r in reports),
         guidance=sum(len(r.guidance) for r in reports),
         notes=session.all_notes(),
+        covered_first=sum(r.covered_first for r in reports),
     )
 
 
@@ -157,25 +168,33 @@ def load_session(folder: Path) -> Session:
         session.answers = _answers_from_files(folder)
     for answer in session.answers:
         _load_answer_files(folder, answer)
+        for reply in answer.follow_ups:
+            _load_answer_files(folder, reply)
+            answer.notes += [f"follow-up {reply.follow_up}: {n}" for n in reply.notes]
     return session
 
 
 def _from_session_json(folder: Path, data: dict[str, Any]) -> Session:
     if data.get("kind", "session") != "session":
         raise ValueError(f"kind is {data.get('kind')!r}, not 'session'")
-    session = Session(str(data.get("id") or folder.name), folder, data.get("started"),
+    # The folder name is what people type: trusted over the id in the file.
+    session = Session(folder.name, folder, data.get("started"),
                       str(data.get("status", "unknown")), data.get("question_set"),
                       retry_of=data.get("retry_of"))
-    session.id = folder.name  # the folder name is what people type; trust it over the file
-    for rec in data.get("answers", []):
-        answer = Answer(int(rec["question"]), str(rec["question_id"]),
-                        str(rec["question_text"]), str(rec["status"]),
-                        float(rec.get("duration_s") or 0.0))
-        answer.audio = folder / str(rec["audio"])
-        answer.report_file, answer.transcript_file = rec.get("report"), rec.get("transcript")
-        answer.stopped_by, answer.error = rec.get("stopped_by"), rec.get("error")
-        session.answers.append(answer)
+    session.answers = [_answer_from_json(folder, rec) for rec in data.get("answers", [])]
     return session
+
+
+def _answer_from_json(folder: Path, rec: dict[str, Any]) -> Answer:
+    """An answer's entry in session.json, with its follow-ups (older files have none)."""
+    answer = Answer(int(rec["question"]), str(rec["question_id"]), str(rec["question_text"]),
+                    str(rec["status"]), float(rec.get("duration_s") or 0.0),
+                    folder / str(rec["audio"]), follow_up=int(rec.get("follow_up") or 0),
+                    point=rec.get("point"))
+    answer.report_file, answer.transcript_file = rec.get("report"), rec.get("transcript")
+    answer.stopped_by, answer.error = rec.get("stopped_by"), rec.get("error")
+    answer.follow_ups = [_answer_from_json(folder, f) for f in rec.get("follow_ups", [])]
+    return answer
 
 
 def _answers_from_files(folder: Path) -> list[Answer]:
@@ -198,17 +217,14 @@ def _load_answer_files(folder: Path, answer: Answer) -> None:
     if answer.audio is not None and not answer.audio.is_file():
         answer.notes.append(f"the recording {answer.audio.name} is missing.")
         answer.audio = None
-    report_name, transcript_name = answer.report_file, answer.transcript_file
-    if report_name:
+    report_name = answer.report_file
+    for name, kind in ((report_name, AnswerReport), (answer.transcript_file, Transcript)):
         try:
-            answer.report = AnswerReport.from_dict(read_json(folder / report_name))
+            if name:
+                setattr(answer, "report" if kind is AnswerReport else "transcript",
+                        kind.from_dict(read_json(folder / name)))
         except (StorageError, KeyError, TypeError, ValueError) as e:
-            answer.notes.append(_why(folder / report_name, e))
-    if transcript_name:
-        try:
-            answer.transcript = Transcript.from_dict(read_json(folder / transcript_name))
-        except (StorageError, KeyError, TypeError, ValueError) as e:
-            answer.notes.append(_why(folder / transcript_name, e))
+            answer.notes.append(_why(folder / str(name), e))
     if answer.report is not None:
         if not answer.question_text:
             answer.question_text = answer.report.question_text
@@ -216,7 +232,7 @@ def _load_answer_files(folder: Path, answer: Answer) -> None:
             answer.status = "analysed"
         if not answer.duration_s and answer.report.duration_s:
             answer.duration_s = answer.report.duration_s
-    elif answer.status == "analysed" and not report_name:
+    elif answer.status == "analysed" and not report_name and not answer.follow_up:
         answer.notes.append("session.json names no report for this analysed answer.")
 
 
@@ -230,8 +246,7 @@ def _why(path: Path, e: Exception) -> str:
 
 
 def _sort_key(session_id: str) -> tuple[str, int, str]:
-    match = _ID_RE.match(session_id)
-    if match:
+    if match := _ID_RE.match(session_id):
         return (match[1], int(match[2] or 1), "")
     return ("", 0, session_id)  # odd names first, so `latest` stays a real timestamped round
 

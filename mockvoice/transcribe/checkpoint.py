@@ -30,6 +30,7 @@ import numpy as np
 
 from mockvoice import paths
 from mockvoice.errors import MissingDependency, ModelError
+from mockvoice.transcribe import patches, runtime
 
 log = logging.getLogger(__name__)
 
@@ -407,13 +408,15 @@ def save_checkpoint(checkpoint: dict[str, Any], target: Path) -> None:
 
 
 def load_model(info: CheckpointInfo) -> Any:
-    """Load the checkpoint with openai-whisper on the CPU, with the right alignment heads."""
-    try:
-        import whisper
-    except ImportError as e:
-        raise MissingDependency("openai-whisper", "to transcribe answers", e) from e
+    """Load the checkpoint with openai-whisper on the CPU, with the right alignment heads.
 
-    expected = _official_sha256(whisper, info.name) if info.source == "whisper-cache" else None
+    The process-wide settings come first (:func:`mockvoice.transcribe.runtime.prepare`).
+    Raises MissingDependency without openai-whisper, ModelError with a release
+    mockvoice does not support (:func:`mockvoice.transcribe.patches.check`).
+    """
+    runtime.prepare()
+    whisper = patches.load_whisper()
+    expected = patches.official_sha256(info.name) if info.source == "whisper-cache" else None
     if expected and info.sha256 and info.sha256 != expected:
         raise ModelError(
             f"{info.path} does not match the official {info.name} checkpoint "
@@ -427,23 +430,12 @@ def load_model(info: CheckpointInfo) -> Any:
             f"Cannot load Whisper checkpoint {info.path}: {e}",
             f"delete {info.path} (mockvoice rebuilds tiny.en), or pass --model PATH",
         ) from e
-
-    heads = getattr(whisper, "_ALIGNMENT_HEADS", {}).get(info.name)
-    if heads is not None:
-        try:
-            model.set_alignment_heads(heads)
-        except RuntimeError as e:  # the file is named like a model it is not
-            log.warning("alignment heads of %s do not fit %s: %s", info.name, info.path, e)
+    patches.set_alignment_heads(model, info.name, info.path)
     return model
 
 
-def _official_sha256(whisper: Any, name: str) -> str | None:
-    # whisper's download URLs carry the checkpoint's sha256 as a path segment.
-    url = getattr(whisper, "_MODELS", {}).get(name)
-    return url.split("/")[-2] if url else None
-
-
 def _import_torch() -> Any:
+    runtime.prepare()  # before torch is first imported: MKL reads its setting then
     try:
         import torch
     except ImportError as e:

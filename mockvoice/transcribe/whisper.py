@@ -1,15 +1,15 @@
-"""Speech to text: a small ``Transcriber`` interface, local Whisper behind it, and a fake.
+"""Speech to text: a small ``Transcriber`` interface, and local Whisper behind it.
 
 The session loop is handed a Transcriber rather than importing Whisper, so it
-can be tested with :class:`FakeTranscriber`. :class:`WhisperTranscriber` runs
+can be tested with a fake (tests/fakes.py). :class:`WhisperTranscriber` runs
 openai-whisper on the CPU from a checkpoint found (or built) by
-:mod:`mockvoice.transcribe.checkpoint`; nothing is downloaded.
+:mod:`mockvoice.transcribe.checkpoint`, changed as :mod:`mockvoice.transcribe.patches`
+says; nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 import subprocess
@@ -22,18 +22,11 @@ import numpy as np
 
 from mockvoice.errors import AudioError, MissingDependency
 from mockvoice.results import Transcript, Word
-from mockvoice.transcribe import patches as lean_whisper
+from mockvoice.transcribe import patches
 from mockvoice.transcribe.checkpoint import DEFAULT_MODEL, CheckpointInfo, Progress, load_model
 from mockvoice.transcribe.checkpoint import resolve_checkpoint as _resolve
 
 log = logging.getLogger(__name__)
-
-# MKL (torch's matrix maths) keeps a pool of the buffers it frees unless told not to,
-# which it reads when torch is imported: so here, before any torch import (torch is
-# imported lazily). In latency.py's live runs it kept the peak at 530 MB on hard audio
-# against 611 MB without; its effect on speed was within run-to-run noise (README
-# "Speed").
-os.environ.setdefault("MKL_DISABLE_FAST_MM", "1")
 
 SAMPLE_RATE = 16_000
 FFMPEG_TIMEOUT_S = 120.0
@@ -142,14 +135,9 @@ class WhisperTranscriber:
             if self._model is not None:
                 return
             info = _resolve(self.model_name, progress=self.progress)
-            lean_whisper.import_whisper()  # without numba, which it no longer needs
-            _use_all_cores()
-            _return_freed_memory()
-            self._model = load_model(info)
-            lean_whisper.encode_each_window_once(self._model)
-            lean_whisper.time_words_with_numpy()
-            lean_whisper.end_loops_early(self._model)
-            lean_whisper.stop_abandoned_work(self._model)
+            model = load_model(info)  # also applies the process-wide settings (runtime.py)
+            patches.apply(model)
+            self._model = model
             self.checkpoint = info
             log.info("Whisper %s loaded from %s", info.name, info.path)
 
@@ -168,8 +156,8 @@ class WhisperTranscriber:
 
     def _decode(self, samples: np.ndarray, prompt: str | None) -> dict[str, Any]:
         import torch
-        import whisper
 
+        whisper = patches.load_whisper()
         guard = self.guard and prompt is not None
         # When a greedy decode fails Whisper's checks it samples again at temperatures
         # 0.2 to 1.0 (one sample each). That is slow on hard audio (13.6 s instead of
@@ -306,52 +294,3 @@ def echoes_prompt(segment_text: str, prompt: str | None) -> bool:
     seg = _plain_words(segment_text)
     return bool(prompt) and len(seg) >= 3 and f" {' '.join(seg)} " in (
         f" {' '.join(_plain_words(prompt or ''))} ")
-
-
-class FakeTranscriber:
-    """Returns a fixed transcript (or one per call, in order); for tests of the session."""
-
-    def __init__(self, transcript: Transcript | list[Transcript]) -> None:
-        self._queue = list(transcript) if isinstance(transcript, list) else None
-        self._fixed = transcript if isinstance(transcript, Transcript) else None
-        self.loaded = False
-        self.calls: list[np.ndarray | Path] = []
-
-    def load(self) -> None:
-        self.loaded = True
-
-    def transcribe(self, audio: np.ndarray | Path) -> Transcript:
-        self.calls.append(audio)
-        if self._fixed is not None:
-            return self._fixed
-        if not self._queue:
-            raise AssertionError("FakeTranscriber has no more transcripts")
-        return self._queue.pop(0)
-
-
-def _use_all_cores() -> None:
-    import torch
-
-    torch.set_num_threads(os.cpu_count() or 1)
-
-
-def _return_freed_memory() -> None:
-    """Have glibc give large freed blocks back to the system at once.
-
-    Each window's decode allocates and frees tens of MB of tensors; by default glibc
-    keeps them in per-thread arenas, so the process grows to hold them all (measured by
-    benchmarks/latency.py: peak RSS 899 MB over a live 120 s answer, 735 MB with these
-    settings). A no-op where glibc's mallopt is not available.
-    """
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return
-    m_trim_threshold, m_mmap_threshold, m_arena_max = -1, -3, -8  # from glibc's malloc.h
-    for option, value in ((m_arena_max, 2), (m_mmap_threshold, 256 * 1024),
-                          (m_trim_threshold, 256 * 1024)):
-        mallopt(option, value)

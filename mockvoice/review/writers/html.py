@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TextIO
 
 from mockvoice.errors import MissingDependency, UsageError
-from mockvoice.results import AnswerReport
+from mockvoice.results import AnswerReport, FollowUp
 from mockvoice.review.terminal import clock
 from mockvoice.review.writers.marks import MarkedWord, mark_words
 from mockvoice.review.writers.text import heading, totals
@@ -53,6 +53,18 @@ class Mark:
 
 
 @dataclass
+class ReplyView:
+    """A follow-up question, and the reply: its recording and its words."""
+
+    reply: Answer
+    label: str  # the guidance point it asked about
+    asked: FollowUp | None  # what the answer's report says of it
+    duration: float
+    audio_src: str | None
+    words: list[MarkedWord] = field(default_factory=list)
+
+
+@dataclass
 class AnswerView:
     answer: Answer
     report: AnswerReport | None
@@ -61,6 +73,7 @@ class AnswerView:
     audio_src: str | None
     words: list[MarkedWord] = field(default_factory=list)
     timeline: list[Mark] = field(default_factory=list)
+    follow_ups: list[ReplyView] = field(default_factory=list)
 
 
 class HtmlWriter:
@@ -99,7 +112,19 @@ class HtmlWriter:
         words = mark_words(t, r)
         return AnswerView(answer, r, round(duration, 3), _stats(r) if r else "",
                           self._audio_src(answer.audio) if answer.audio else None,
-                          words, timeline(words, r, duration))
+                          words, timeline(words, r, duration),
+                          [self._reply(reply, r) for reply in answer.follow_ups])
+
+    def _reply(self, reply: Answer, r: AnswerReport | None) -> ReplyView:
+        asked = r.follow_ups[reply.follow_up - 1] if r and reply.follow_up <= len(
+            r.follow_ups) else None
+        labels = {g.id: g.label for g in r.guidance} if r else {}
+        duration = (reply.transcript.duration_s if reply.transcript else None) or \
+            reply.duration_s or 0.0
+        return ReplyView(reply, labels.get(reply.point or "", reply.point or ""), asked,
+                         round(duration, 3),
+                         self._audio_src(reply.audio) if reply.audio else None,
+                         mark_words(reply.transcript, r, reply=True))
 
     def _audio_src(self, wav: Path) -> str | None:
         data, mime = None, "audio/wav"

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any, TextIO
 
 from mockvoice.results import SCHEMA_VERSION
-from mockvoice.store.sessions import Session, summarise
+from mockvoice.store.sessions import Answer, Session, summarise
 
 
 class JsonWriter:
@@ -25,14 +25,22 @@ def as_dict(session: Session) -> dict[str, Any]:
         "folder": str(session.folder), "started": session.started, "status": session.status,
         "question_set": session.question_set,
         "summary": {**asdict(summary), "fillers_per_minute": summary.fillers_per_minute,
-                    "coverage": summary.coverage},
+                    "coverage": summary.coverage,
+                    "coverage_first": summary.covered_first / summary.guidance
+                    if summary.guidance else None},
         "answers": [{
-            "question": a.question, "question_id": a.question_id,
-            "question_text": a.question_text, "status": a.status, "duration_s": a.duration_s,
-            "audio": a.audio.name if a.audio else None,
-            "report": a.report.to_dict() if a.report else None,
-            "transcript": a.transcript.to_dict() if a.transcript else None,
+            **_recording(a), "report": a.report.to_dict() if a.report else None,
             "notes": a.notes,
+            # The replies' own files; the report's "follow_ups" say what each one made.
+            **({"follow_ups": [{"follow_up": f.follow_up, "point": f.point, **_recording(f)}
+                               for f in a.follow_ups]} if a.follow_ups else {}),
         } for a in session.answers],
         "notes": session.notes,
     }
+
+
+def _recording(a: Answer) -> dict[str, Any]:
+    return {"question": a.question, "question_id": a.question_id,
+            "question_text": a.question_text, "status": a.status, "duration_s": a.duration_s,
+            "audio": a.audio.name if a.audio else None,
+            "transcript": a.transcript.to_dict() if a.transcript else None}

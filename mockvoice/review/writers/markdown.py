@@ -10,7 +10,13 @@ import re
 from typing import TextIO
 
 from mockvoice.results import AnswerReport
-from mockvoice.review.terminal import WPM_BAND, clock
+from mockvoice.review.terminal import (
+    AFTER_FOLLOW_UP,
+    WPM_BAND,
+    at_first_try,
+    clock,
+    evidence_time,
+)
 from mockvoice.review.writers.marks import mark_words
 from mockvoice.review.writers.text import heading, totals
 from mockvoice.store.sessions import Answer, Session
@@ -47,12 +53,14 @@ def _answer(answer: Answer) -> str:
         lines += [f"{clock(answer.duration_s)} recorded, {md(answer.status)}: no report.", ""]
         return "\n".join(lines) + "\n"
     lines += _delivery(r)
-    lines += ["", f"### Content: {r.covered} of {len(r.guidance)} guidance points", ""]
+    lines += ["", f"### Content: {r.covered} of {len(r.guidance)} guidance points"
+              f"{at_first_try(r)}", ""]
     for g in r.guidance:
         line = f"- [{'x' if g.covered else ' '}] {md(g.label)}"
+        if g.after_follow_up:
+            line += f" *({AFTER_FOLLOW_UP})*"
         if g.evidence:
-            at = f" ({clock(g.start)})" if g.start is not None else ""
-            line += f": “{md(g.evidence)}”{at}"
+            line += f": “{md(g.evidence)}”{evidence_time(g)}"
         lines.append(line)
     if r.tips:
         lines += ["", "### Tips", ""] + [f"- {md(t)}" for t in r.tips]
@@ -60,7 +68,22 @@ def _answer(answer: Answer) -> str:
     if words:
         said = " ".join(f"**{md(w.text)}**" if w.filler else md(w.text) for w in words)
         lines += ["", "### Transcript (fillers in bold)", "", f"> {said}"]
+    lines += _follow_ups(r)
     return "\n".join(lines) + "\n\n"
+
+
+def _follow_ups(r: AnswerReport) -> list[str]:
+    """Each follow-up question and its reply (the points it made are marked above)."""
+    labels = {g.id: g.label for g in r.guidance}
+    lines = ["", "### Follow-ups", ""] if r.follow_ups else []
+    for n, f in enumerate(r.follow_ups, 1):
+        lines.append(f"{n}. **{md(f.question)}** ({md(labels.get(f.point, f.point))})")
+        if f.transcript:
+            made = "made the point" if f.covered else "did not make the point"
+            lines.append(f"   Reply: “{md(f.transcript)}” *({made})*")
+        else:
+            lines.append(f"   No reply ({md(f.status)}).")
+    return lines
 
 
 def _delivery(r: AnswerReport) -> list[str]:

@@ -39,14 +39,18 @@ def _words(transcript: Transcript | None) -> list[Word]:
     return transcript.words or Transcript.from_text(transcript.text).words
 
 
-def mark_words(transcript: Transcript | None, report: AnswerReport | None) -> list[MarkedWord]:
+def mark_words(transcript: Transcript | None, report: AnswerReport | None, *,
+               reply: bool = False) -> list[MarkedWord]:
+    """The words of the answer's ``transcript``, or with ``reply`` of a reply to one of its
+    follow-ups: the report's fillers are the answer's, and the evidence of a point made
+    after a follow-up is in a reply."""
     words = _words(transcript)
     marked = [MarkedWord(w.text.strip(), _ms(w.start), _ms(w.end)) for w in words]
     if report is None:
         return marked
     norms = [_norm(w.text) for w in words]
     cursor = 0
-    for hit in report.fillers.hits:
+    for hit in [] if reply else report.fillers.hits:
         wanted = [_norm(t) for t in hit.text.split()]
         for i in range(cursor, len(words) - len(wanted) + 1):
             if norms[i:i + len(wanted)] == wanted and (
@@ -56,7 +60,7 @@ def mark_words(transcript: Transcript | None, report: AnswerReport | None) -> li
                 cursor = i + len(wanted)
                 break
     for g in report.guidance:
-        if g.covered and g.evidence:
+        if g.covered and g.evidence and g.after_follow_up == reply:
             span = _find_sentence(words, g.evidence, g.start)
             for m in marked[span]:
                 m.evidence.append(g.label)

@@ -62,5 +62,6 @@ def totals(session: Session) -> str:
     s = summarise(session)
     rate = f"{s.fillers_per_minute:.1f} fillers per minute" if s.fillers_per_minute is not None \
         else f"{s.fillers} filler(s)"
+    first = f" ({s.covered_first} at the first try)" if s.covered_first != s.covered else ""
     return (f"In all: {s.answered} of {s.asked} answer(s) analysed, {clock(s.duration_s)} "
-            f"recorded, {rate}, {s.covered}/{s.guidance} guidance points covered.")
+            f"recorded, {rate}, {s.covered}/{s.guidance} guidance points covered{first}.")

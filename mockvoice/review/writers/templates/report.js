@@ -1,7 +1,8 @@
-// Click a word (or a place on the timeline) to play the answer from there; while it
-// plays, the word being said is outlined and the playhead moves along the timeline.
+// Click a word (or a place on the timeline) to play the answer, or a follow-up's reply,
+// from there; while it plays, the word being said is outlined and the playhead moves
+// along the timeline. Each recording is its own box: its audio, its words.
 "use strict";
-for (const answer of document.querySelectorAll("section.answer")) {
+for (const answer of document.querySelectorAll(".recording")) {
   const audio = answer.querySelector("audio");
   if (!audio) continue;
   const words = Array.from(answer.querySelectorAll(".transcript [data-start]"));
@@ -15,7 +16,7 @@ for (const answer of document.querySelectorAll("section.answer")) {
     const target = event.target.closest("[data-start]");
     if (target && answer.contains(target)) playFrom(Number(target.dataset.start));
   });
-  answer.querySelector(".timeline").addEventListener("click", (event) => {
+  answer.querySelector(".timeline")?.addEventListener("click", (event) => {
     if (event.target.closest("[data-start]") || !total) return;
     const box = event.currentTarget.getBoundingClientRect();
     playFrom(((event.clientX - box.left) / box.width) * total);
