@@ -1,12 +1,9 @@
 """Every reach into openai-whisper's internals, and the one check that they are there.
 
-mockvoice uses more of openai-whisper than its public functions: it changes how a
-loaded model runs, and reads tables and modules whisper does not document. All of it
-is here, and :func:`load_whisper` is the only way in: it imports whisper and, the first
-time, :func:`check` verifies that the installed release is one mockvoice supports
-(:data:`SUPPORTED`, the range pyproject.toml pins) and that every attribute and
-argument listed below exists. Anything else stops with one ModelError naming the
-supported range and what is missing; nothing falls back quietly.
+:func:`load_whisper` is the only way in: it imports whisper and, the first time,
+:func:`check` verifies that the installed release is one mockvoice supports
+(:data:`SUPPORTED`, the range pyproject.toml pins) and that every attribute and argument
+listed below exists; otherwise one ModelError names the range and what is missing.
 
 The patches, applied by :func:`apply` to a model :mod:`mockvoice.transcribe.whisper`
 has just loaded. The first two give the same words and times as Whisper's own code
@@ -17,24 +14,19 @@ has just loaded. The first two give the same words and times as Whisper's own co
   it tries, again to time the words, and again when the guard decodes without the
   prompt. The result depends on the mel alone, so the encoder hands back its last
   result for an equal mel.
-- **Word timing without numba** (``whisper.timing.dtw``, which
-  ``whisper.timing.find_alignment`` looks up at call time). Whisper aligns tokens to
-  audio frames with a dynamic-time-warping loop and a backtrace, both compiled by
-  numba's LLVM at first use (1.7 s), and imports numba for them (55 MB resident).
-  :func:`dtw` is the same recurrence in numpy, one anti-diagonal at a time (cells on
-  a diagonal depend only on the two before it), with Whisper's tie-breaking and
-  float32 costs, and the same walk back. :func:`load_whisper` imports whisper with a
-  stand-in for numba's ``jit``, so numba is never loaded.
+- **Word timing without numba** (``whisper.timing.dtw``, looked up at call time by
+  ``whisper.timing.find_alignment``): Whisper's DTW and backtrace, compiled by numba
+  at first use (1.7 s, 55 MB resident), done in numpy by
+  :func:`mockvoice.transcribe.numeric.dtw` with the same tie-breaking and float32
+  costs; :func:`load_whisper` imports whisper with a stand-in for numba's ``jit``.
 
 The third can change words, only where Whisper would reject them anyway:
 
 - **A decode stuck in a loop is ended early** (a forward hook on ``model.decoder``,
-  which ``whisper.decoding`` calls once per new token with a key-value cache). On
-  hard audio a decode can repeat itself ("uh, uh, uh, ...") up to Whisper's 224-token
-  limit, only for Whisper to reject it afterwards (its text compresses too well) and
-  try the next temperature. Each such decode cost 4 s of a 13 s window. It is now
-  ended with the end-of-text token once its tail repeats and its text fails that same
-  compression check (``whisper.utils.compression_ratio``) by a margin.
+  called once per new token): on hard audio a decode can repeat itself up to the
+  224-token limit, only to be rejected afterwards as too compressible. It is ended
+  with the end-of-text token once its tail repeats and its text fails that same check
+  (``whisper.utils.compression_ratio``) by a margin; each such decode cost 4 s.
 
 And one for ending a round at once:
 
@@ -48,15 +40,13 @@ Internals read, not changed:
   load files (:func:`set_alignment_heads`).
 - ``whisper._MODELS``: the official checkpoints' download URLs, which carry their
   sha256, to tell a partial download in whisper's cache (:func:`official_sha256`).
-- The decoder's parts (``TextDecoder``'s embeddings, blocks, mask and final norm, and
-  the cross-attention key-value cache ``MultiHeadAttention`` reads by module), run as
-  ``TextDecoder.forward`` runs them but with the cross-attention keys and values made
-  once for many texts: :func:`score_texts`, the hesitation check's forced scoring.
-- How ``whisper.decoding`` puts a prompt before the start-of-transcript tokens, which
-  :func:`score_texts` repeats so that its scores are those of the decode.
+- The decoder's parts (``TextDecoder``'s embeddings, blocks, mask, final norm, and
+  the cross-attention cache ``MultiHeadAttention`` reads), run as
+  ``TextDecoder.forward`` runs them, with the cross-attention keys and values made once
+  for many texts, and the prompt placed as ``whisper.decoding`` places it:
+  :func:`score_texts`, the hesitation check's forced scoring.
 
-Measured by benchmarks/latency.py (README "Speed"). torch and whisper are imported
-lazily: this module is only used once a model is loaded.
+torch and whisper are imported lazily: this module is used once a model is loaded.
 """
 
 from __future__ import annotations
@@ -76,6 +66,7 @@ import numpy as np
 
 from mockvoice.errors import MissingDependency, ModelError
 from mockvoice.transcribe import abandon
+from mockvoice.transcribe.numeric import dtw, looping
 
 log = logging.getLogger(__name__)
 
@@ -109,11 +100,9 @@ _MODEL_PARTS = ("encoder", "decoder", "is_multilingual", "num_languages", "devic
                 "decoder.token_embedding.weight", "decoder.positional_embedding",
                 "decoder.blocks", "decoder.ln", "decoder.mask")
 _BLOCK_PARTS = ("cross_attn.key", "cross_attn.value")
-_TOKENIZER_PARTS = ("eot", "sot_prev", "sot_sequence_including_notimestamps", "encode",
-                    "decode")
+_TOKENIZER_PARTS = ("eot", "sot_prev", "sot_sequence_including_notimestamps", "encode", "decode")
 _TINY_DIMS = dict(n_mels=80, n_audio_ctx=2, n_audio_state=4, n_audio_head=1, n_audio_layer=1,
                   n_vocab=8, n_text_ctx=2, n_text_state=4, n_text_head=1, n_text_layer=1)
-
 _lock = threading.Lock()
 _checked: types.ModuleType | None = None
 
@@ -232,18 +221,16 @@ def _lookup_or_none(root: Any, dotted: str) -> Any:
         return None
 
 
-def _sha256_in_url(url: object) -> str | None:
-    # whisper's download URLs carry the checkpoint's sha256 as a path segment.
-    found = re.search(r"/([0-9a-f]{64})/[^/]+$", url) if isinstance(url, str) else None
-    return found.group(1) if found else None
-
-
-# --- the model as loaded -------------------------------------------------------------
-
 
 def official_sha256(name: str) -> str | None:
-    """The sha256 of whisper's official checkpoint ``name``, None for another name."""
+    """The sha256 of whisper's official checkpoint ``name`` (its download URL carries it
+    as a path segment), None for another name."""
     return _sha256_in_url(load_whisper()._MODELS.get(name))
+
+
+def _sha256_in_url(url: object) -> str | None:
+    found = re.search(r"/([0-9a-f]{64})/[^/]+$", url) if isinstance(url, str) else None
+    return found.group(1) if found else None
 
 
 def set_alignment_heads(model: Any, name: str, path: Path) -> None:
@@ -305,9 +292,6 @@ def encode_each_window_once(model: Any) -> None:
 # under (a stripped space, a token less) and be taken as a good decode, which happened.
 COMPRESSION_RATIO_THRESHOLD = 2.4
 STOP_RATIO = 1.25 * COMPRESSION_RATIO_THRESHOLD
-LOOP_MIN_TOKENS = 24  # a tail that repeats for at least this many tokens ...
-LOOP_MIN_REPEATS = 3  # ... and at least this many times is a loop
-LOOP_MAX_PERIOD = 16  # tokens in the repeated phrase
 
 
 def end_loops_early(model: Any) -> None:
@@ -349,20 +333,6 @@ def end_loops_early(model: Any) -> None:
     model.decoder.register_forward_hook(hook)
 
 
-def looping(tokens: list[int]) -> bool:
-    """Whether the tokens end in a phrase repeated ``LOOP_MIN_REPEATS`` times or more,
-    over ``LOOP_MIN_TOKENS`` tokens or more."""
-    n = len(tokens)
-    for period in range(1, LOOP_MAX_PERIOD + 1):
-        run = 0  # trailing tokens equal to the token one period before them
-        while run + period < n and tokens[n - 1 - run] == tokens[n - 1 - run - period]:
-            run += 1
-        span = run + period
-        if span >= LOOP_MIN_TOKENS and span >= LOOP_MIN_REPEATS * period:
-            return True
-    return False
-
-
 def time_words_with_numpy() -> None:
     """Make whisper.timing use :func:`dtw` (whisper's word timing looks it up at call time)."""
     load_whisper().timing.dtw = _dtw_tensor
@@ -370,44 +340,6 @@ def time_words_with_numpy() -> None:
 
 def _dtw_tensor(x: Any) -> np.ndarray:
     return dtw(x.double().cpu().numpy())
-
-
-def dtw(x: np.ndarray) -> np.ndarray:
-    """The cheapest monotonic path through cost matrix ``x`` (tokens x frames), as
-    whisper.timing.dtw_cpu finds it: the (token, frame) index pairs, shape (2, steps)."""
-    n, m = x.shape
-    cost = np.full((n + 1, m + 1), np.inf, dtype=np.float32)
-    trace = np.full((n + 1, m + 1), -1.0, dtype=np.float32)
-    cost[0, 0] = 0
-    for d in range(2, n + m + 1):  # the cells with i + j == d, i and j from 1
-        i = np.arange(max(1, d - m), min(n, d - 1) + 1)
-        j = d - i
-        c0, c1, c2 = cost[i - 1, j - 1], cost[i - 1, j], cost[i, j - 1]
-        step = np.where((c0 < c1) & (c0 < c2), 0, np.where((c1 < c0) & (c1 < c2), 1, 2))
-        best = np.choose(step, (c0, c1, c2))
-        cost[i, j] = x[i - 1, j - 1] + best  # float64 sum stored as float32, as numba does
-        trace[i, j] = step
-    return _walk_back(trace)
-
-
-def _walk_back(trace: np.ndarray) -> np.ndarray:
-    """From the last cell to the first, each step as ``trace`` says (0: diagonal,
-    1: up a token, 2: back a frame; along the edges only one way is possible)."""
-    i, j = trace.shape[0] - 1, trace.shape[1] - 1
-    moves = trace.astype(np.int8)
-    path = []
-    while i > 0 or j > 0:
-        path.append((i - 1, j - 1))
-        step = 1 if j == 0 else 2 if i == 0 else int(moves[i, j])
-        if step == 0:
-            i, j = i - 1, j - 1
-        elif step == 1:
-            i -= 1
-        elif step == 2:
-            j -= 1
-        else:
-            raise ValueError(f"no step recorded at ({i}, {j})")
-    return np.array(path[::-1]).T
 
 
 def stop_abandoned_work(model: Any) -> None:
