@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from mockvoice.analysis.content import Judge
 from mockvoice.analysis.core import analyze
-from mockvoice.analysis.fillers import default_vocabulary, find_fillers
-from mockvoice.analysis.tokens import tokenise
 from mockvoice.errors import MockvoiceError
 from mockvoice.results import AnswerReport, Hesitation, Transcript
 
@@ -68,11 +66,10 @@ def hesitations(transcript: Transcript, audio: AnswerAudio) -> list[Hesitation] 
     logged, never fatal; a failed Whisper check leaves the findings of the audio alone."""
     if not transcript.timed:
         return None
+    from mockvoice.hesitation.ahead import text_filler_starts
     from mockvoice.hesitation.detect import detect_hesitations
 
-    tokens, _ = tokenise(transcript.words)
-    said = [h.start for h in find_fillers(tokens, default_vocabulary())
-            if h.kind == "hesitation" and h.start is not None]  # the text's own um/uh
+    said = text_filler_starts(transcript.words)  # the text's own um/uh
     try:
         try:
             return detect_hesitations(audio.samples, transcript.words, text_fillers=said,
