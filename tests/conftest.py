@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,6 +46,17 @@ def whisper_checkpoint(mockvoice_cache: Path) -> CheckpointInfo:
     whisper cache cannot stand in for our conversion.
     """
     return convert_bundled(cache_dir() / "whisper" / "tiny.en.pt")
+
+
+@pytest.fixture(scope="session")
+def whisper(whisper_checkpoint: CheckpointInfo) -> Any:
+    """One loaded openai-whisper tiny.en (our conversion, mockvoice's filler prompt) for
+    every test that only transcribes; a test that changes a model loads its own."""
+    from mockvoice.transcribe.whisper import WhisperTranscriber
+
+    model = WhisperTranscriber(str(whisper_checkpoint.path))
+    model.load()
+    return model
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,6 @@ from test_sessions import HOSTILE_TEXT, make_session, timed
 from mockvoice.results import Transcript, Word
 from mockvoice.review.captions import MAX_CHARS, Cue, cues, export_captions, write_srt, write_vtt
 from mockvoice.store.sessions import load_session
-from mockvoice.transcribe.whisper import WhisperTranscriber
 
 
 def test_cues_are_short_lines_that_break_at_sentences_and_pauses() -> None:
@@ -67,14 +66,14 @@ def ffprobe_cues(path: Path) -> list[tuple[float, float]]:
 
 
 @pytest.fixture(scope="module")
-def jfk_session(whisper_checkpoint: Any, jfk_flac: Path,
+def jfk_session(whisper: Any, jfk_flac: Path,
                 tmp_path_factory: pytest.TempPathFactory) -> Path:
     from test_session import FakeRecorder
 
     from mockvoice.transcribe.whisper import load_audio
 
     root = tmp_path_factory.mktemp("recordings")
-    return make_session(root, "1", WhisperTranscriber(str(whisper_checkpoint.path)),
+    return make_session(root, "1", whisper,
                         recorder=FakeRecorder(load_audio(jfk_flac)))
 
 

@@ -325,15 +325,6 @@ def _text_fillers(words: list[Word]) -> list[float]:
             if h.kind == "hesitation" and h.start is not None]
 
 
-@pytest.fixture(scope="module")
-def whisper(whisper_checkpoint):
-    from mockvoice.transcribe.whisper import WhisperTranscriber
-
-    model = WhisperTranscriber(str(whisper_checkpoint.path))  # with mockvoice's filler prompt
-    model.load()
-    return model
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("clip", ["jfk-um.flac", "ami-b-um.flac"])
 def test_a_real_um_is_found_at_its_time(whisper, clip):

@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import jiwer
 import numpy as np
@@ -28,7 +29,6 @@ from mockvoice.questions import builtin_path, load_question_set, select
 from mockvoice.results import Transcript, Word
 from mockvoice.store.files import new_session_dir
 from mockvoice.transcribe import abandon
-from mockvoice.transcribe.checkpoint import CheckpointInfo
 from mockvoice.transcribe.incremental import (
     IncrementalTranscriber,
     Window,
@@ -379,12 +379,11 @@ def matched_words(a: Transcript, b: Transcript) -> list[tuple[Word, Word]]:
 
 
 @pytest.mark.slow
-def test_whisper_incremental_matches_batch_on_jfk(whisper_checkpoint: CheckpointInfo,
+def test_whisper_incremental_matches_batch_on_jfk(whisper: Any,
                                                   jfk_flac: Path) -> None:
-    from mockvoice.transcribe.whisper import WhisperTranscriber, load_audio
+    from mockvoice.transcribe.whisper import load_audio
 
     audio = load_audio(jfk_flac)
-    whisper = WhisperTranscriber(str(whisper_checkpoint.path))
     batch = whisper.transcribe(audio)
     # Small windows, so the 11 s clip is cut in a pause (after "ask not").
     inc = IncrementalTranscriber(whisper, WindowOptions(min_s=4, max_s=8, drafts=False))
@@ -411,10 +410,10 @@ def test_whisper_incremental_matches_batch_on_jfk(whisper_checkpoint: Checkpoint
 
 
 @pytest.mark.slow
-def test_whisper_incremental_on_synthesized_answer(whisper_checkpoint: CheckpointInfo,
+def test_whisper_incremental_on_synthesized_answer(whisper: Any,
                                                    tmp_path: Path) -> None:
     from mockvoice.audio.speech import synthesize
-    from mockvoice.transcribe.whisper import WhisperTranscriber, load_audio
+    from mockvoice.transcribe.whisper import load_audio
 
     sentences = [
         "I studied physics at university and then moved into data engineering.",
@@ -432,7 +431,6 @@ def test_whisper_incremental_on_synthesized_answer(whisper_checkpoint: Checkpoin
         t += p.size / SAMPLE_RATE
         pauses.append((t, t + 0.8))
         t += 0.8
-    whisper = WhisperTranscriber(str(whisper_checkpoint.path))
     batch = whisper.transcribe(audio)
     inc = IncrementalTranscriber(whisper, WindowOptions(min_s=6, max_s=12))
     feed(inc, audio)

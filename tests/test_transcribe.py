@@ -34,11 +34,10 @@ ANSWER = (
 
 
 @pytest.fixture(scope="module")
-def transcriber(whisper_checkpoint) -> WhisperTranscriber:
-    # The converted file itself, so a tiny.en in the user's whisper cache is not used.
-    model = WhisperTranscriber(str(whisper_checkpoint.path))
-    model.load()
-    return model
+def transcriber(whisper) -> WhisperTranscriber:
+    # The converted file itself (conftest), so a tiny.en in the user's whisper cache is
+    # not used.
+    return whisper
 
 
 # --- reading audio -------------------------------------------------------------
@@ -285,9 +284,9 @@ def test_prompt_on_quiet_audio_does_not_loop_with_the_guard(whisper_checkpoint, 
 
 
 @pytest.mark.slow
-def test_prompt_keeps_a_real_um(whisper_checkpoint):
+def test_prompt_keeps_a_real_um(whisper):
     clip = Path(__file__).parent / "data" / "ami-um.flac"
-    with_prompt = WhisperTranscriber(str(whisper_checkpoint.path)).transcribe(clip)
+    with_prompt = whisper.transcribe(clip)
     assert re.search(r"\bum+\b", with_prompt.text.lower()), with_prompt.text
     assert "main things on the front" in with_prompt.text.lower(), with_prompt.text
 
