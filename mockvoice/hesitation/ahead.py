@@ -1,7 +1,7 @@
 """Whisper's second opinion on the hesitations, given while the person still speaks.
 
-The check of a finding (mockvoice.hesitation.check) costs about 1.5 s, too long to wait
-for after Enter. But a finding's check depends only on the audio and the words
+The check of a finding (mockvoice.hesitation.check) takes too long to wait for after
+Enter (docs/speed.md). But a finding's check depends only on the audio and the words
 around it (:meth:`~mockvoice.hesitation.check.WhisperFillerCheck.inputs`), and the
 live transcriber (mockvoice.transcribe.incremental) settles the words window by window.
 So whenever it has nothing to transcribe, :class:`CheckAhead` looks for

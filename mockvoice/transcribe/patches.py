@@ -16,7 +16,7 @@ has just loaded. The first two give the same words and times as Whisper's own co
   result for an equal mel.
 - **Word timing without numba** (``whisper.timing.dtw``, looked up at call time by
   ``whisper.timing.find_alignment``): Whisper's DTW and backtrace, compiled by numba
-  at first use (1.7 s, 55 MB resident), done in numpy by
+  at first use (time and memory: docs/speed.md), done in numpy by
   :func:`mockvoice.transcribe.numeric.dtw` with the same tie-breaking and float32
   costs; :func:`load_whisper` imports whisper with a stand-in for numba's ``jit``.
 
@@ -363,9 +363,8 @@ def score_texts(model: Any, audio: np.ndarray, texts: Sequence[str],
     One encoder pass; the decoder's cross-attention keys and values, the same for every
     text, made once; then each text through the decoder blocks on its own (as
     ``TextDecoder.forward``, which would make those keys and values again for each),
-    with the vocabulary's logits only where the text's tokens are scored. (All texts in
-    one batch of ``model.logits``: 0.65 s and 150 MB more at peak; one at a time with
-    it: 0.94 s.)
+    with the vocabulary's logits only where the text's tokens are scored (faster than one
+    ``model.logits`` call per text, lighter than all texts in one batch: docs/speed.md).
     """
     import torch
 

@@ -50,10 +50,10 @@ def return_freed_memory() -> None:
     """Have glibc give large freed blocks back to the system at once.
 
     Each window's decode allocates and frees tens of MB of tensors; by default glibc
-    keeps them in per-thread arenas, so the process grows to hold them all (measured by
-    benchmarks/latency.py: peak RSS 899 MB over a live 120 s answer, 735 MB with these
-    settings). Where glibc's mallopt is not available (macOS, musl), memory is left to
-    the C library's defaults, which is said at debug level.
+    keeps them in per-thread arenas, so the process grows to hold them all (the peak with
+    and without these settings: docs/speed.md, benchmarks/latency.py). Where glibc's
+    mallopt is not available (macOS, musl), memory is left to the C library's defaults,
+    which is said at debug level.
     """
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
