@@ -155,12 +155,13 @@ def content_scores(judge, answers) -> tuple[dict[str, Score], list[str]]:
 
 def content_report(splits: list[str], show_errors: bool) -> None:
     from content_data import load
-    from fit_judge import CachedEmbedder, fit, rows
+    from fit_judge import fit, rows
 
     from mockvoice.analysis.content import CueJudge
+    from mockvoice.judge.embed import Embedder
     from mockvoice.judge.meaning import MeaningJudge
 
-    embedder = CachedEmbedder()
+    embedder = Embedder()  # each judge embeds a sentence once (MeaningJudge keeps them)
     combined = MeaningJudge(embedder)
     model_only = MeaningJudge(embedder, combined.calibration)
     similarity = ("pos_max", "pos_top3", "neg_max", "other_max", "negated")

@@ -26,22 +26,6 @@ from mockvoice.judge.meaning import FEATURES, Calibration, MeaningJudge
 OUT = ROOT / "mockvoice" / "judge" / "calibration.json"
 
 
-class CachedEmbedder:
-    """Each distinct sentence embedded once per run (scoring reads the same ones often)."""
-
-    def __init__(self) -> None:
-        from mockvoice.judge.embed import Embedder
-
-        self.inner = Embedder()
-        self.seen: dict[str, np.ndarray] = {}
-
-    def embed(self, sentences: list[str]) -> np.ndarray:
-        todo = [s for s in dict.fromkeys(sentences) if s not in self.seen]
-        if todo:
-            self.seen.update(zip(todo, self.inner.embed(todo), strict=True))
-        return np.stack([self.seen[s] for s in sentences])
-
-
 @dataclass
 class Rows:
     """Every (answer, point) of a split: its sentences' features and what the labels say."""
@@ -105,7 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help=f"save {OUT.relative_to(ROOT)}")
     args = parser.parse_args()
-    judge = MeaningJudge(CachedEmbedder(), Calibration((0.0,) * len(FEATURES), 0.0, 0.5))
+    judge = MeaningJudge(calibration=Calibration((0.0,) * len(FEATURES), 0.0, 0.5))
     cal = fit(rows(judge, load("train")), rows(judge, load("dev")))
     print(json.dumps(cal.to_dict(), indent=2))
     if args.write:

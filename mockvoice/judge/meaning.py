@@ -130,11 +130,15 @@ class MeaningJudge:
             self._seen.update(zip(todo, vectors, strict=True))
         return np.stack([self._seen[s] for s in sentences])
 
-    def embed_ahead(self, clean: list[str]) -> None:
+    def embed_ahead(self, clean: list[str]) -> bool:
         """Embed sentences now (finished ones of an answer still being spoken), so judging
-        the answer after Enter embeds only what came last."""
-        if self._embedder is not None and clean:
-            self._embed([c for c in clean if c])
+        the answer after Enter embeds only what came last. Nothing while the model is
+        still loading. True when there was something new to embed."""
+        todo = [c for c in clean if c and c not in self._seen]
+        if self._embedder is None or not todo:
+            return False
+        self._embed(todo)
+        return True
 
     def features(self, question: Question, clean: list[str]) -> dict[str, np.ndarray]:
         """Per point id: a (sentences, FEATURES) array. Sentences without words get zeros."""
@@ -194,14 +198,8 @@ class JudgeAhead:
         from mockvoice.analysis.core import clean_sentences
         from mockvoice.analysis.tokens import tokenise
 
-        if self.judge._embedder is None:  # still loading: nothing to do yet
-            return False
         tokens, sentences = tokenise(words)
-        clean = [c for c in clean_sentences(tokens, len(sentences))[:-1] if c]  # finished ones
-        todo = [c for c in clean if c not in self.judge._seen]
-        if todo:
-            self.judge.embed_ahead(todo)
-        return bool(todo)
+        return self.judge.embed_ahead(clean_sentences(tokens, len(sentences))[:-1])  # finished
 
 
 def _similarities(vectors: np.ndarray, bank: np.ndarray) -> np.ndarray:
