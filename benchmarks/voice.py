@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from mockvoice.audio.frames import SAMPLE_RATE  # noqa: E402
 from mockvoice.transcribe.whisper import WhisperTranscriber, load_audio  # noqa: E402
-from mockvoice.voice import VoiceMeter, VoiceReport, measure_voice  # noqa: E402
+from mockvoice.voice.measure import VoiceMeter, measure_voice  # noqa: E402
+from mockvoice.voice.report import VoiceReport  # noqa: E402
 
 AMI = ROOT / "../shared/eval/ami-es2004a-excerpt"
 CLIPS = [ROOT / "tests/data/jfk.flac", *(AMI / f"source{i}.wav" for i in range(4))]

@@ -14,7 +14,8 @@ from mockvoice.audio.frames import SAMPLE_RATE, measure
 from mockvoice.audio.recording import Listener
 from mockvoice.audio.wavfile import as_stored
 from mockvoice.results import Word
-from mockvoice.voice import (
+from mockvoice.voice.measure import VoiceMeter, measure_voice, pace_trend, pace_windows
+from mockvoice.voice.report import (
     BANDS,
     MONOTONE_SPREAD_ST,
     PACE_WPM,
@@ -22,12 +23,8 @@ from mockvoice.voice import (
     VOLUME_DB,
     PaceWindow,
     Span,
-    VoiceMeter,
     VoiceReport,
     long_sentences,
-    measure_voice,
-    pace_trend,
-    pace_windows,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -243,7 +240,7 @@ def test_kennedy(jfk_flac: Path) -> None:
 def test_our_pitch_jumps_less_than_the_frames_pitch(jfk_flac: Path) -> None:
     """Why voice.py has its own pitch: frames.py's often lands an octave down."""
     from mockvoice.audio.frames import VOICED
-    from mockvoice.voice import _pitch
+    from mockvoice.voice.measure import _pitch
 
     samples = load(jfk_flac)
     frames = measure(samples)
