@@ -8,7 +8,10 @@ Transcripts come out of a transcriber, reports out of the pure analysis core.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mockvoice.voice.report import VoiceReport
 
 SCHEMA_VERSION = 1
 
@@ -204,6 +207,7 @@ class AnswerReport:
     hesitations: list[Hesitation] = field(default_factory=list)  # heard, not in the text
     hesitations_per_minute: float | None = None  # same basis as fillers.per_minute
     follow_ups: list[FollowUp] = field(default_factory=list)  # asked after the answer
+    voice: VoiceReport | None = None  # pitch, volume, pace over time; None without audio
 
     @property
     def covered(self) -> int:
@@ -220,6 +224,8 @@ class AnswerReport:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AnswerReport:
+        from mockvoice.voice.report import VoiceReport  # it imports Word from here
+
         _check_schema(data, "report")
         f = data["fillers"]
         fillers = FillerSummary(
@@ -261,6 +267,7 @@ class AnswerReport:
             hesitations=[Hesitation(**h) for h in data.get("hesitations", [])],
             hesitations_per_minute=data.get("hesitations_per_minute"),
             follow_ups=[FollowUp(**f) for f in data.get("follow_ups", [])],
+            voice=VoiceReport.from_dict(data["voice"]) if data.get("voice") else None,
         )
 
 
