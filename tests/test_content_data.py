@@ -11,7 +11,8 @@ import pytest
 from mockvoice.questions import builtin_path, load_question_set
 
 CONTENT = Path(__file__).parent / "data" / "content"
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "holdout")
+PROMPTS = Path(__file__).parent.parent / "prompts"
 FIELDS = {"health care", "retail", "logistics", "teaching", "finance", "hospitality", "trades",
           "sales", "engineering", "career change", "new graduate", "public sector", "creative",
           "other"}
@@ -54,3 +55,20 @@ def test_at_least_300_answers_of_many_kinds_and_unique_ids() -> None:
     styles = Counter(s for _, _, a in everything for s in a["style"])
     assert all(styles[s] >= 10 for s in STYLES - {"plain"}), styles
     assert len(answers("test")) >= 90  # the sealed split is big enough to score
+
+
+def test_the_holdout_split_is_sealed_and_covers_every_question() -> None:
+    """holdout/ was written after test/ had been scored, before the judge was tuned again;
+    none of its text may find its way into the question files' examples."""
+    held = answers("holdout")
+    assert len(held) >= 120
+    assert all(a["id"].startswith("holdout-") for _, _, a in held)
+    for name in ("recruiter", "candidate"):
+        asked = {q for s, q, _ in held if s == name}
+        assert asked == {q.id for q in load_question_set(builtin_path(name)).questions}, name
+    prompts = " ".join(f.read_text(encoding="utf-8").lower() for f in PROMPTS.glob("*.toml"))
+    leaked = [a["id"] for _, _, a in held for v in a["evidence"].values()
+              if len(v.split()) >= 5 and v.lower() in prompts]
+    assert not leaked, leaked
+    others = {a["text"] for s in SPLITS[:-1] for _, _, a in answers(s)}
+    assert not [a["id"] for _, _, a in held if a["text"] in others]
