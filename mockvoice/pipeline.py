@@ -5,10 +5,13 @@ to ``mockvoice analyze``:
 
 1. the "um"s Whisper left out are heard in the audio (:mod:`mockvoice.hesitation`), with
    Whisper's second opinion on each when the engine has one;
-2. the pure analysis core (:func:`mockvoice.analysis.core.analyze`) measures delivery and
-   content, taking those hesitations as input, and chooses every tip once; the guidance
-   points are decided by the meaning judge (:mod:`mockvoice.judge`) unless another
-   :class:`~mockvoice.analysis.content.Judge` is handed in.
+2. the voice is measured (:mod:`mockvoice.voice`: pitch, volume, monotone stretches, pace
+   over time, long sentences), mostly while the person spoke when a
+   :class:`~mockvoice.voice.measure.VoiceMeter` was fed the recording;
+3. the pure analysis core (:func:`mockvoice.analysis.core.analyze`) measures delivery and
+   content, taking the hesitations and the voice as input, and chooses every tip once;
+   the guidance points are decided by the meaning judge (:mod:`mockvoice.judge`) unless
+   another :class:`~mockvoice.analysis.content.Judge` is handed in.
 
 numpy comes in only with audio: a text answer imports neither it nor torch.
 """
@@ -28,27 +31,33 @@ from mockvoice.results import AnswerReport, Hesitation, Transcript
 if TYPE_CHECKING:
     from mockvoice.judge.meaning import MeaningJudge
     from mockvoice.questions import Question
+    from mockvoice.voice.measure import VoiceMeter
+    from mockvoice.voice.report import VoiceReport
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class AnswerAudio:
-    """The answer's audio, for the hesitations: 16 kHz mono float32 ``samples``, and what
-    was already made while the person spoke (Whisper's ``check``, the ``frames``)."""
+    """The answer's audio, for the hesitations and the voice: 16 kHz mono float32
+    ``samples``, and what was already made while the person spoke (Whisper's ``check``,
+    the ``frames``, the ``voice`` meter)."""
 
     samples: Any  # numpy.ndarray
     check: Any = None  # a FillerCheck, or None: the findings stand on the audio alone
     frames: Any = None  # mockvoice.audio.frames.Frames, or None: measured here
     name: str = "the answer"  # for log messages
+    voice: VoiceMeter | None = None  # fed the recording; None: the voice is measured here
 
 
 def report_answer(transcript: Transcript, question: Question,
                   audio: AnswerAudio | None = None, judge: Judge | None = None) -> AnswerReport:
-    """The answer's report. Without audio (a typed transcript) there are no hesitations.
-    ``judge`` decides the guidance points: by default the meaning judge."""
+    """The answer's report. Without audio (a typed transcript) there are no hesitations
+    and no voice. ``judge`` decides the guidance points: by default the meaning judge."""
     heard = hesitations(transcript, audio) if audio is not None else None
-    return analyze(transcript, question, hesitations=heard, judge=judge or meaning_judge())
+    measured = voice(transcript, audio) if audio is not None else None
+    return analyze(transcript, question, hesitations=heard, voice=measured,
+                   judge=judge or meaning_judge())
 
 
 @lru_cache(maxsize=1)
@@ -81,4 +90,19 @@ def hesitations(transcript: Transcript, audio: AnswerAudio) -> list[Hesitation] 
                                       frames=audio.frames)
     except (MockvoiceError, OSError, ValueError) as e:
         log.warning("Could not look for hesitations in %s: %s", audio.name, e)
+        return None
+
+
+def voice(transcript: Transcript, audio: AnswerAudio) -> VoiceReport | None:
+    """The voice of the answer (pitch, volume, monotone stretches from the samples; pace
+    over time and long sentences from the transcript's words), or None when it could not
+    be measured. An extra like the hesitations: a failure is logged, never fatal."""
+    from mockvoice.voice.measure import measure_voice
+
+    try:
+        if audio.voice is not None:  # fed while recording: only the last seconds are left
+            return audio.voice.report(audio.samples, transcript.words)
+        return measure_voice(audio.samples, transcript.words, audio.frames)
+    except Exception as e:  # noqa: BLE001 - pure numpy on our own samples: a bug, not fatal
+        log.warning("Could not measure the voice in %s: %s", audio.name, e, exc_info=True)
         return None

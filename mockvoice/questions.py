@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockvoice import paths
 from mockvoice.errors import QuestionFileError, UsageError
+
+if TYPE_CHECKING:
+    from mockvoice.job.words import Job
 
 SCHEMA = 1
 
@@ -180,6 +184,19 @@ def select(question_set: QuestionSet, spec: str | None) -> list[Question]:
             if q not in picked:
                 picked.append(q)
     return picked
+
+
+def for_job(questions: Sequence[Question], job: Job | None) -> list[Question]:
+    """The questions as asked for a job: each question and follow-up that says "us" or
+    "the company" names the company ("Why are you interested in joining Harbourline
+    Freight?"), so it is spoken, shown and stored so. Unchanged without a company."""
+    from mockvoice.job.files import question_text
+
+    def name(text: str | None) -> str | None:
+        return question_text(text, job) if text else text
+
+    return [replace(q, text=question_text(q.text, job), guidance=tuple(
+        replace(p, follow_up=name(p.follow_up)) for p in q.guidance)) for q in questions]
 
 
 # --- validation -------------------------------------------------------------------------

@@ -99,6 +99,17 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class JobItems:
+    """The job advert's items one guidance point was judged against (mockvoice.job.judge):
+    those the answer (or a reply to a follow-up) used, and those it could have used."""
+
+    point: str  # the guidance point's id ("company-specific", "technologies", "role-fit")
+    part: str  # "company" (facts about it), "skills" or "requirements"
+    used: tuple[str, ...] = ()
+    unused: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Pause:
     start: float
     end: float
@@ -208,6 +219,7 @@ class AnswerReport:
     hesitations_per_minute: float | None = None  # same basis as fillers.per_minute
     follow_ups: list[FollowUp] = field(default_factory=list)  # asked after the answer
     voice: VoiceReport | None = None  # pitch, volume, pace over time; None without audio
+    job_items: list[JobItems] = field(default_factory=list)  # with a job advert only
 
     @property
     def covered(self) -> int:
@@ -268,6 +280,8 @@ class AnswerReport:
             hesitations_per_minute=data.get("hesitations_per_minute"),
             follow_ups=[FollowUp(**f) for f in data.get("follow_ups", [])],
             voice=VoiceReport.from_dict(data["voice"]) if data.get("voice") else None,
+            job_items=[JobItems(j["point"], j["part"], tuple(j.get("used", ())),
+                                tuple(j.get("unused", ()))) for j in data.get("job_items", [])],
         )
 
 

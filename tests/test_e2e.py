@@ -302,3 +302,31 @@ def test_kill_9_during_a_follow_up_keeps_both_recordings(practice, achievement) 
 
     [loaded] = load_session(folder).answers
     assert loaded.follow_ups[0].audio == reply and not loaded.notes
+
+
+# --- the job ---------------------------------------------------------------------------------
+
+
+def test_a_round_with_a_job_asks_and_stores_the_company_named_question(
+        practice, spoken_answer: Path) -> None:
+    from mockvoice.audio.speech import TTSSpeaker
+    from mockvoice.transcribe.checkpoint import cache_dir
+
+    rec, start = practice
+    advert = Path(__file__).parent / "data" / "adverts" / "warehouse-operative.txt"
+    asked = "Why are you interested in joining Harbourline Freight?"
+    proc = start("--questions", "3", "--job", str(advert), "--follow-ups", "0",
+                 "--max-seconds", "14", "--stop-on-silence", "2.5")
+    wav = wait_for_wav(rec, proc, pattern="q03-*.wav")
+    play(spoken_answer).wait(timeout=60)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert asked in out and "Job: Warehouse Operative at Harbourline Freight" in out
+    assert TTSSpeaker(cache_dir())._cached(asked).is_file()  # what was spoken
+    session = json.loads((wav.parent / "session.json").read_text())
+    assert session["job"]["company"] == "Harbourline Freight"
+    assert session["answers"][0]["question_text"] == asked
+    report = json.loads((wav.parent / "q03-why-join-us.report.json").read_text())
+    assert report["question_text"] == asked
+    assert {j["part"] for j in report["job_items"]} == {"company", "skills", "requirements"}

@@ -313,3 +313,27 @@ def test_used_requirements(harbourline):
 def test_used_items_of_an_unknown_part(harbourline):
     with pytest.raises(ValueError, match="company, skills, requirements"):
         used_items(harbourline, "text", "salary")
+
+
+def test_for_job_names_the_company_in_questions_and_follow_ups(harbourline):
+    from mockvoice.questions import for_job
+
+    questions = load_question_set(builtin_path("recruiter")).questions
+    named = {q.id: q for q in for_job(questions, harbourline)}
+    why = named["why-join-us"]
+    assert why.text == NAMED["why-join-us"]
+    follow = {p.id: p.follow_up for p in why.guidance}
+    assert follow["company-specific"] == ("What do you know about Harbourline Freight, and "
+                                          "what appeals to you?")
+    assert [p.examples for p in why.guidance] == [
+        p.examples for q in questions if q.id == "why-join-us" for p in q.guidance]
+    assert for_job(questions, None) == list(questions)
+    assert for_job(questions, Job(None, "Chef")) == list(questions)
+
+
+def test_a_job_as_stored_in_a_session_round_trips(harbourline):
+    assert Job.from_dict(harbourline.to_dict()) == harbourline
+    assert Job.from_dict({"company": "A"}) == Job("A", None)
+    for bad in ({"company": 3}, {"skills": "Python"}, {"about": [1]}):
+        with pytest.raises(ValueError):
+            Job.from_dict(bad)

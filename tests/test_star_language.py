@@ -125,9 +125,9 @@ def test_clean_answer_has_no_language_tip_to_act_on():
 
 def test_every_part_ends_with_one_tip():
     r = analyze(timed_story(), QUESTIONS["best-achievement"])
-    assert set(r.part_tips) == set(PARTS)
+    assert set(r.part_tips) == set(PARTS) - {"voice"}  # no audio: no voice measured
     assert all(isinstance(t, str) and t for t in r.part_tips.values())
-    assert r.tips == [r.part_tips[p] for p in PARTS if r.part_tips[p] in r.tips]
+    assert r.tips == [r.part_tips[p] for p in PARTS if r.part_tips.get(p) in r.tips]
 
 
 def test_report_json_round_trip_keeps_new_and_old_fields():
@@ -157,6 +157,6 @@ def test_render_report_groups_delivery_and_content(qid):
     console.print(render_report(analyze(timed_story(), QUESTIONS[qid])))
     out = console.export_text()
     assert out.index("Delivery") < out.index("Pace") < out.index("Fillers") < out.index("Content")
-    assert "target 120-160" in out and "60-120 s advice" in out
+    assert "target 120-160" in out and "target 60-120 s" in out
     assert ("STAR" in out) == (qid == "best-achievement")
     assert out.count("→") == len(analyze(timed_story(), QUESTIONS[qid]).part_tips)

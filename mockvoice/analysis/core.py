@@ -33,6 +33,7 @@ from mockvoice.results import (
 
 if TYPE_CHECKING:
     from mockvoice.questions import Question
+    from mockvoice.voice.report import VoiceReport
 
 __all__ = ["PARTS", "RULES", "analyze"]
 
@@ -41,20 +42,25 @@ LENGTH_S = (60.0, 120.0)  # common advice for behavioural answers
 FILLERS_PER_100_WORDS_TIP = 3.0
 MIN_SPEAKING_S_FOR_PACE = 10.0  # wpm over a few seconds says nothing
 SLOW_START_S = 5.0
-# The parts of the report, each ending with one tip: Delivery (pace, fillers), then Content.
-PARTS = ("pace", "fillers", "guidance", "star", "language")
+# The parts of the report, each ending with one tip: Delivery (pace, fillers, and the voice
+# when the audio was measured), then Content.
+PARTS = ("pace", "fillers", "voice", "guidance", "star", "language")
 
 
 def analyze(transcript: Transcript, question: Question, *, long_pause_s: float = 2.0,
             pace_wpm: tuple[float, float] = PACE_WPM, length_s: tuple[float, float] = LENGTH_S,
             vocabulary: Vocabulary | None = None,
             hesitations: Sequence[Hesitation] | None = None,
+            voice: VoiceReport | None = None,
             judge: Judge | None = None) -> AnswerReport:
     """Measure one answer: delivery (length, pace, pauses, fillers) and content (guidance,
     STAR, hedges, repeats), with one tip per part of the report.
 
     ``hesitations`` are the "um"s heard in the audio that the transcript left out
-    (:mod:`mockvoice.pipeline` finds them); they count towards the fillers tip. ``judge``
+    (:mod:`mockvoice.pipeline` finds them); they count towards the fillers tip. ``voice``
+    is the voice measured from the audio (:mod:`mockvoice.voice`); its first tip (pitch,
+    monotone stretches, volume, pace over time, long sentences, in that order) is the
+    voice part's. ``judge``
     decides the guidance points: the cues alone by default; the pipeline hands in the
     meaning judge (:mod:`mockvoice.judge`), which reads embeddings too.
     """
@@ -82,6 +88,7 @@ def analyze(transcript: Transcript, question: Question, *, long_pause_s: float =
         r.hesitations = list(hesitations)
         # The fillers' basis (speaking time), so the two rates compare.
         r.hesitations_per_minute = per_minute(r.hesitations, r.speaking_s or r.duration_s)
+    r.voice = voice
 
     r.part_tips, needed = _part_tips(r, question)
     r.tips = [r.part_tips[p] for p in PARTS if p in needed]
@@ -156,6 +163,10 @@ def _part_tips(r: AnswerReport, question: Question) -> tuple[dict[str, str], set
         if r.speaking_s is not None else None)
     put("fillers", _filler_tip(r), "Few fillers: keep pausing silently when you think."
         if r.words else None)
+    if r.voice is not None:
+        put("voice", r.voice.tips[0] if r.voice.tips else None,
+            "Your voice moved in pitch and volume: keep stressing the words that matter."
+            if r.voice.pitch_variation_semitones is not None else None)
     missing = [p for p, g in zip(question.guidance, r.guidance, strict=True) if not g.covered]
     put("guidance", missing[0].tip if missing else None,
         "Every point of the question is covered." if question.guidance else None)

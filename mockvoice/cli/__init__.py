@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from mockvoice.cli import practice, review
+from mockvoice.cli import job, practice, review
 from mockvoice.cli.parser import build_parser
 from mockvoice.errors import MockvoiceError
 
@@ -22,7 +22,7 @@ COMMANDS: dict[str, Callable[..., int]] = {
     "devices": practice.cmd_devices, "model": practice.cmd_model,
     "prompts": review.cmd_prompts, "sessions": review.cmd_sessions,
     "report": review.cmd_report, "export": review.cmd_export, "replay": review.cmd_replay,
-    "progress": review.cmd_progress, "compare": review.cmd_compare,
+    "progress": review.cmd_progress, "compare": review.cmd_compare, "job": job.cmd_job,
 }
 
 

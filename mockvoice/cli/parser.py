@@ -15,6 +15,10 @@ examples:
   mockvoice practice --questions 1,4       just "tell me about yourself" and "best achievement"
   mockvoice analyze answer.wav --question 4
   mockvoice analyze notes.txt --question 1 --json
+  mockvoice job advert.txt                 what the advert says (company, role, skills), as
+                                           advert.toml to correct
+  mockvoice practice --job advert.toml     questions name the company; answers are judged
+                                           against the advert
   mockvoice prompts                        the question sets, and where each comes from
   mockvoice devices                        list microphones (for --input-device)
   mockvoice model                          which Whisper checkpoint is used, from where
@@ -60,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     _analyze_parsers(sub)
     _review_parsers(sub)
     _attempt_parsers(sub)
+    _job_parser(sub)
     return parser
 
 
@@ -68,6 +73,17 @@ def _questions_flags(p: argparse.ArgumentParser) -> None:
                    help="question set by name (`mockvoice prompts` lists them)")
     p.add_argument("--prompts", metavar="FILE", help="load questions from this TOML file "
                    "instead of a set")
+
+
+def _job_flags(p: argparse.ArgumentParser, report: bool = False) -> None:
+    g = p.add_argument_group(
+        "the job", "judge the answers against this job instead of the one stored with the "
+        "session" if report else "questions name the company, and answers are judged against "
+        "what the advert says about it, its skills and its requirements")
+    g.add_argument("--job", metavar="FILE", help="a job advert (.txt or .md, UTF-8), or the "
+                   "TOML `mockvoice job` wrote")
+    g.add_argument("--company", metavar="NAME", help="the company's name, without an advert")
+    g.add_argument("--role", metavar="TITLE", help="the role's title, without an advert")
 
 
 def _model_flags(p: argparse.ArgumentParser, engine: bool = True) -> None:
@@ -103,10 +119,12 @@ def _practice_parser(sub: Any) -> None:
                    help="transcribe while you speak, so the report is ready when the answer "
                    "ends (default); --no-live transcribes the same windows afterwards")
     p.add_argument("--retry", metavar="SESSION:N", help="ask question N of that session's "
-                   "set again, as a new attempt (then `mockvoice compare` the two)")
+                   "set again, as a new attempt (then `mockvoice compare` the two), for the "
+                   "job stored with it unless one is given")
     p.add_argument("--follow-ups", type=int, default=1, metavar="N",
                    help="follow-up questions per answer, each about the most important "
                    "point it missed; 0 turns them off")
+    _job_flags(p)
     _model_flags(p)
 
 
@@ -121,6 +139,7 @@ def _analyze_parsers(sub: Any) -> None:
     p.add_argument("--question", required=True, metavar="N", help="question number")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     _questions_flags(p)
+    _job_flags(p)
     _model_flags(p)
 
     sub.add_parser("prompts", help="list the question sets and where each comes from",
@@ -160,6 +179,7 @@ def _review_parsers(sub: Any) -> None:
     p.add_argument("--audio", choices=["opus", "wav"], default="opus",
                    help="how HTML embeds the recordings (opus: ~6x smaller, needs ffmpeg)")
     p.add_argument("--recordings", metavar="DIR", help=recordings_help())
+    _job_flags(p, report=True)
 
     p = sub.add_parser("export", help="captions (WebVTT/SubRip) for a session's answers",
                        formatter_class=Formatter,
@@ -203,3 +223,16 @@ def _attempt_parsers(sub: Any) -> None:
     p.add_argument("before", metavar="SESSION:N", help="the earlier answer, e.g. latest:1")
     p.add_argument("after", metavar="SESSION:M", help="the later answer")
     p.add_argument("--recordings", metavar="DIR", help=recordings_help())
+
+
+def _job_parser(sub: Any) -> None:
+    p = sub.add_parser("job", help="read a job advert: what was found, as a TOML to correct",
+                       formatter_class=Formatter,
+                       description="Read a job advert (plain text or Markdown) by rules, with "
+                       "no network and no language model: show the company, the role, the "
+                       "facts about the company, the skills and the requirements found, and "
+                       "write them as a small TOML you can correct and pass to --job.")
+    p.add_argument("file", metavar="FILE", help="the advert (.txt, .md), or a job .toml")
+    p.add_argument("-o", "--output", metavar="FILE.toml", help="where to write the TOML "
+                   "(default: beside the advert, named after it, e.g. advert.toml)")
+    p.add_argument("--force", action="store_true", help="replace FILE.toml if it exists")

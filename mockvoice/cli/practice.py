@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from mockvoice.cli.job import describe, job_of
 from mockvoice.cli.parser import DEFAULT_MODEL
 from mockvoice.errors import UsageError
 
@@ -62,25 +63,21 @@ def cmd_practice(args: argparse.Namespace) -> int:
     from mockvoice.practice.console import TerminalUI
     from mockvoice.practice.followup import follow_up_texts
     from mockvoice.practice.round import run_session
-    from mockvoice.questions import select
+    from mockvoice.questions import for_job, select
     from mockvoice.review.terminal import render_summary
     from mockvoice.store.files import ensure_writable, new_session_dir, recordings_root
     from mockvoice.transcribe.checkpoint import cache_dir
     from mockvoice.transcribe.incremental import IncrementalTranscriber
 
-    if args.max_seconds <= 0:
-        raise UsageError("--max-seconds must be more than 0.")
-    if args.stop_on_silence is not None and args.stop_on_silence <= 0:
-        raise UsageError("--stop-on-silence must be more than 0 seconds.")
-    if args.follow_ups < 0:
-        raise UsageError(f"--follow-ups must be 0 or more, not {args.follow_ups}.",
-                         "give 0 to turn follow-up questions off")
-    retry_of = None
-    if args.retry:
-        question_set, questions, retry_of = _retry(args)
+    _check_limits(args)
+    retry_of, job = None, job_of(args)
+    if args.retry:  # the job stored with that session, unless another is given
+        question_set, questions, retry_of, stored = _retry(args)
+        job = job_of(args, stored)
     else:
         question_set = _question_set(args)
         questions = select(question_set, args.questions)
+    questions = for_job(questions, job)  # "Why ... joining Harbourline Freight?"
     root = recordings_root(args.recordings)
     ensure_writable(root)
     device = resolve_input(list_devices(), args.input_device)
@@ -90,6 +87,8 @@ def cmd_practice(args: argparse.Namespace) -> int:
     folder = new_session_dir(root)
     console.print(f"Session {folder.name}: {len(questions)} question(s) from "
                   f"{question_set.title}. Microphone: {device.name}. Model: {model_name}.")
+    if job is not None:
+        console.print(describe(job), markup=False)
     speaker: Any = SilentSpeaker() if args.no_speak else TTSSpeaker(cache_dir())
     if not args.no_speak:
         with console.status("Preparing the questions' audio…"):
@@ -105,7 +104,7 @@ def cmd_practice(args: argparse.Namespace) -> int:
         ui=TerminalUI(console),
         policy=lambda: StopPolicy(args.max_seconds, args.stop_on_silence),
         stop=stop, retry_of=retry_of, incremental=IncrementalTranscriber if args.live else None,
-        follow_ups=args.follow_ups)
+        follow_ups=args.follow_ups, job=job)
     if getattr(speaker, "warning", None):
         console.print(f"[yellow]Note: {speaker.warning}[/yellow]")
     console.print(render_summary(result, question_set.checklist))
@@ -115,8 +114,19 @@ def cmd_practice(args: argparse.Namespace) -> int:
     return 130 if result.status == "interrupted" else 0
 
 
-def _retry(args: argparse.Namespace) -> tuple[Any, list[Any], str]:
-    """The question set and question of ``--retry SESSION:N``, and the ``retry_of`` value."""
+def _check_limits(args: argparse.Namespace) -> None:
+    if args.max_seconds <= 0:
+        raise UsageError("--max-seconds must be more than 0.")
+    if args.stop_on_silence is not None and args.stop_on_silence <= 0:
+        raise UsageError("--stop-on-silence must be more than 0 seconds.")
+    if args.follow_ups < 0:
+        raise UsageError(f"--follow-ups must be 0 or more, not {args.follow_ups}.",
+                         "give 0 to turn follow-up questions off")
+
+
+def _retry(args: argparse.Namespace) -> tuple[Any, list[Any], str, Any]:
+    """The question set and question of ``--retry SESSION:N``, the ``retry_of`` value and
+    the session's stored job (None if it had none)."""
     from mockvoice.errors import QuestionFileError
     from mockvoice.questions import builtin_path, load_question_set
     from mockvoice.review.compare import load_answer
@@ -141,7 +151,7 @@ def _retry(args: argparse.Namespace) -> tuple[Any, list[Any], str]:
         raise UsageError(f"Question {answer.question_id!r} (answer {session.id}:"
                          f"{answer.question}) is not in {question_set.path}.",
                          "give the file it came from with --prompts FILE")
-    return question_set, [question], f"{session.id}:{answer.question}"
+    return question_set, [question], f"{session.id}:{answer.question}", session.job
 
 
 def _watch_enter(stop: threading.Event) -> None:
@@ -157,15 +167,17 @@ def _watch_enter(stop: threading.Event) -> None:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from mockvoice.errors import AudioError
+    from mockvoice.job.judge import JobJudge, annotate
     from mockvoice.pipeline import AnswerAudio, report_answer
-    from mockvoice.questions import select
+    from mockvoice.questions import for_job, select
     from mockvoice.results import Transcript
 
     question_set = _question_set(args)
     chosen = select(question_set, str(args.question))
     if len(chosen) != 1:
         raise UsageError(f"--question takes one question number, not {args.question!r}.")
-    question = chosen[0]
+    job = job_of(args)
+    question = for_job(chosen, job)[0]  # a bad advert is refused before any model loads
     path = Path(args.file)
     if not path.is_file():
         raise AudioError(f"{path} does not exist or is not a file.",
@@ -200,7 +212,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
         check = WhisperFillerCheck.for_transcriber(transcriber)
     report = report_answer(transcript, question,
-                           AnswerAudio(samples, check, name=str(path)) if audio else None)
+                           AnswerAudio(samples, check, name=str(path)) if audio else None,
+                           judge=JobJudge(job) if job else None)
+    report = annotate(report, job, [transcript])  # the advert's items used, and the rest
     if args.json:
         json.dump(report.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         print()

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mockvoice.cli.job import job_of
 from mockvoice.errors import MockvoiceError, UsageError
 
 
@@ -75,7 +76,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     options = {"audio": args.audio} if args.format == "html" else {}
     writer = get_writer(args.format, **options)
+    job = job_of(args)  # another job than the one stored with the session
     session = load_session(resolve_session(recordings_root(args.recordings), args.session))
+    if job is not None:
+        from mockvoice.job.judge import rejudge_session
+
+        rejudge_session(session, job)
     if args.output is None:
         writer.write(session, sys.stdout)
         return 0

@@ -4,14 +4,18 @@ stop words, section headings. Data, kept apart from the rules that use it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
+from typing import Any
 
 from mockvoice.errors import MockvoiceError
 
 SCHEMA = 1
 MAX_BYTES = 200_000  # a long advert is ~10 kB; more is a saved web page or a document
 _TOML_KEYS = ("schema", "company", "role", "about", "skills", "requirements", "source")
+# The advert's parts an answer is judged against, as reports name them.
+PART_NAMES = {"company": "about the company", "skills": "skills",
+              "requirements": "requirements"}
 
 
 class JobError(MockvoiceError):
@@ -28,6 +32,26 @@ class Job:
     skills: tuple[str, ...] = ()  # technologies, tools and skills the advert names
     requirements: tuple[str, ...] = ()  # requirement lines: experience, qualifications...
     source: str = ""  # the file it came from
+
+    def to_dict(self) -> dict[str, Any]:
+        """As stored in session.json."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Job:
+        """A job as stored in session.json; ValueError when it is not one."""
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"job {key} is {value!r}, not text")
+            return value
+
+        lists = {k: data.get(k) or [] for k in ("about", "skills", "requirements")}
+        if not all(isinstance(v, list | tuple) and all(isinstance(i, str) for i in v)
+                   for v in lists.values()):
+            raise ValueError(f"job lists are not lists of text: {lists!r}")
+        return cls(text("company"), text("role"), tuple(lists["about"]), tuple(lists["skills"]),
+                   tuple(lists["requirements"]), text("source") or "")
 
 
 # --- vocabulary ----------------------------------------------------------------------------

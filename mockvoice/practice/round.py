@@ -31,6 +31,8 @@ from mockvoice.audio.speech import Speaker
 from mockvoice.audio.wavfile import SAMPLE_RATE, read_wav
 from mockvoice.errors import MockvoiceError
 from mockvoice.hesitation.ahead import CheckAhead
+from mockvoice.job.judge import JobJudge, annotate
+from mockvoice.job.words import Job
 from mockvoice.judge.meaning import JudgeAhead
 from mockvoice.pipeline import AnswerAudio, meaning_judge, report_answer
 from mockvoice.practice.followup import choose, covered_points, made, merge
@@ -40,6 +42,7 @@ from mockvoice.store.files import answer_stem, write_json
 from mockvoice.store.sessions import Answer, Session
 from mockvoice.transcribe.incremental import IncrementalTranscriber, transcribe_windowed
 from mockvoice.transcribe.whisper import Transcriber
+from mockvoice.voice.measure import VoiceMeter
 
 if TYPE_CHECKING:
     from mockvoice.hesitation.check import RememberedCheck
@@ -99,17 +102,19 @@ def run_session(
     retry_of: str | None = None,
     incremental: IncrementalFactory | None = None,
     follow_ups: int = 0,
+    job: Job | None = None,
 ) -> Session:
     """Ask every question; ``follow_ups``: up to that many follow-up questions per answer,
-    each about the most important guidance point still missing (0: none)."""
+    each about the most important guidance point still missing (0: none). With a ``job``
+    (stored with the session) answers are judged against its advert (JobJudge)."""
     result = Session(id=folder.name, folder=folder, question_set=question_set.name,
                      started=datetime.now().isoformat(timespec="seconds"),
-                     status="in-progress", retry_of=retry_of)
+                     status="in-progress", retry_of=retry_of, job=job)
     result.save()
     model = BackgroundLoad(transcriber)
     judge_load = JudgeLoad(questions)
     interviewer = _Interviewer(result, model, speaker, recorder, transcriber, ui, policy, stop,
-                               incremental, max(follow_ups, 0))
+                               incremental, max(follow_ups, 0), JobJudge(job) if job else None)
     try:
         for i, question in enumerate(questions, 1):
             ui.question(i, len(questions), question)
@@ -163,6 +168,7 @@ class _Heard:
     rate: int
     meter: FrameMeter
     ahead: CheckAhead
+    voice: VoiceMeter
 
 
 @dataclass
@@ -179,6 +185,7 @@ class _Interviewer:
     stop: threading.Event
     incremental: IncrementalFactory | None
     follow_ups: int
+    judge: JobJudge | None = None  # None: the meaning judge alone
 
     def answer(self, question: Question) -> bool:
         """Record and analyse one answer with its follow-ups. False: Ctrl-C ends the round."""
@@ -204,7 +211,8 @@ class _Interviewer:
                                    reply.audio.name if reply.audio else None,
                                    said.transcript.text if said else "", reply.status,
                                    made(reply_report, str(reply.point))), reply_report))
-        report = merge(report, asked)
+        report = annotate(merge(report, asked), self.judge.job if self.judge else None,
+                          [heard.transcript, *(s.transcript for _, s in replies if s)])
         write_json(self.result.folder / f"{stem}.report.json", report.to_dict())
         record.report_file, record.status = f"{stem}.report.json", "analysed"
         record.report = report
@@ -220,7 +228,7 @@ class _Interviewer:
         if not self.follow_ups:
             return replies, True
         # The judge alone on the transcript: quick, so the follow-up starts soon after Enter.
-        covered = covered_points(heard.transcript, question, meaning_judge())
+        covered = covered_points(heard.transcript, question, self.judge or meaning_judge())
         while len(replies) < self.follow_ups:
             point = choose(question, covered, [r.point or "" for r, _ in replies])
             if point is None or point.follow_up is None:
@@ -241,13 +249,14 @@ class _Interviewer:
                     self.ui.warn(f"No reply was heard to the follow-up ({reply.audio}); "
                                  "going on.")
                 return replies, reply.status != "interrupted"
-            covered |= covered_points(said.transcript, question, meaning_judge())
+            covered |= covered_points(said.transcript, question, self.judge or meaning_judge())
         return replies, True
 
     def _hear(self, record: Answer) -> _Heard | None:
         """Record one answer or reply to its WAV, then transcribe it. None when it was
         silent or interrupted (its status says which)."""
         meter = FrameMeter()  # the hesitation check's measures, made while the person speaks
+        voice = VoiceMeter()  # the voice (pitch, volume), measured while the person speaks
         # Whisper's second opinion on each hesitation, given while the live transcriber idles.
         ahead = CheckAhead(lambda: _check(self.transcriber, self.model), meter)
         live = self.incremental(self.transcriber) if self.incremental else None
@@ -257,7 +266,7 @@ class _Interviewer:
             live.idle = JudgeAhead(meaning_judge(), then=ahead)
         abandon = True
         try:
-            if not self._record(record, meter, live):
+            if not self._record(record, [meter, voice], live):
                 abandon = record.status == "interrupted"
                 return None
             samples, rate, transcript = self._transcribe(record, live)
@@ -267,9 +276,9 @@ class _Interviewer:
                 # A silent answer leaves it running. When the round ends (Ctrl-C, an
                 # error) a decode in progress is abandoned, not waited for.
                 live.close(now=abandon)
-        return _Heard(record, transcript, samples, rate, meter, ahead)
+        return _Heard(record, transcript, samples, rate, meter, ahead, voice)
 
-    def _record(self, record: Answer, meter: FrameMeter,
+    def _record(self, record: Answer, meters: list[Listener],
                 live: IncrementalTranscriber | None) -> bool:
         """The recording, on disk as it grows. False when silent or interrupted."""
         assert record.audio is not None
@@ -278,7 +287,7 @@ class _Interviewer:
         policy = self.policy()
         with self.ui.recording(policy, record.audio) as listener:
             rec = self.recorder.record(record.audio, policy, self.stop,
-                                       [listener, meter, *([live] if live else [])])
+                                       [listener, *meters, *([live] if live else [])])
         record.duration_s, record.stopped_by = round(rec.duration_s, 3), rec.stopped_by
         if rec.stopped_by == "interrupt":
             record.status = "interrupted"
@@ -317,11 +326,12 @@ class _Interviewer:
         if heard.rate == SAMPLE_RATE:
             check = heard.ahead.check or _check(self.transcriber, self.model)
             frames = heard.meter.frames(heard.samples) if heard.transcript.timed else None
-            audio = AnswerAudio(heard.samples, check, frames, str(heard.record.audio))
+            audio = AnswerAudio(heard.samples, check, frames, str(heard.record.audio),
+                                voice=heard.voice)
         # Most findings were checked while the person spoke (mockvoice.hesitation.ahead).
         with (self.ui.waiting("Checking the possible um/uh with Whisper…")
               if audio is not None and audio.check is not None else nullcontext()):
-            return report_answer(heard.transcript, question, audio)
+            return report_answer(heard.transcript, question, audio, judge=self.judge)
 
 
 def _check(transcriber: Transcriber, model: BackgroundLoad) -> RememberedCheck | None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from mockvoice.errors import StorageError, UsageError
 from mockvoice.results import AnswerReport
+from mockvoice.voice.report import VARIATION_LIVELY_ST
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -110,6 +111,15 @@ def _off_band(wpm: float | None) -> float | None:
     return max(lo - wpm, wpm - hi, 0.0)
 
 
+def _pitch(r: AnswerReport) -> float | None:
+    return r.voice.pitch_variation_semitones if r.voice is not None else None
+
+
+def _flat(st: float | None) -> float | None:
+    """How far the pitch variation is under its lively band (over it is all alike)."""
+    return None if st is None else max(VARIATION_LIVELY_ST - st, 0.0)
+
+
 def _judge(before: float | None, after: float | None, lower_is_better: bool) -> bool | None:
     if before is None or after is None or abs(after - before) < 1e-9:
         return None
@@ -130,6 +140,10 @@ def compare(before: AnswerReport, after: AnswerReport) -> Comparison:
         MetricChange("Pace", "wpm", before.wpm, after.wpm, pace),
         MetricChange("Long pauses", "", len(before.pauses), len(after.pauses),
                      _judge(len(before.pauses), len(after.pauses), True)),
+        # The voice (mockvoice.voice): better when it moved towards the lively band.
+        *([MetricChange("Pitch variation", "st", _pitch(before), _pitch(after),
+                        _judge(_flat(_pitch(before)), _flat(_pitch(after)), True))]
+          if _pitch(before) is not None or _pitch(after) is not None else []),
         MetricChange("Guidance points", "", before.covered, after.covered,
                      _judge(before.covered, after.covered, False)),
         # Before any follow-up question: what the answer itself covered.

@@ -1,5 +1,5 @@
 """Progress across sessions: fillers per minute (and the "um"s heard in the audio that
-the transcripts left out), pace, guidance coverage, answer length.
+the transcripts left out), pace, pitch variation, guidance coverage, answer length.
 
 ``session_trend`` turns one stored session into one row (pure); the terminal view
 is a table with a bar per value; ``plot_progress`` draws the same trends to a
@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mockvoice.errors import StorageError, UsageError
+from mockvoice.review.metrics import pitch_variation
+from mockvoice.voice.report import VARIATION_LIVELY_ST
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 PACE_BAND = (120.0, 160.0)
 _BLOCKS = "▁▂▃▄▅▆▇█"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-PLOT_SIZE_PX = (1000, 700)
+PLOT_SIZE_PX = (1000, 900)
 _DPI = 100
 
 
@@ -47,6 +49,9 @@ class SessionTrend:
     heard_per_min: float | None = None
     # Covered by the answers themselves, before any follow-up question (0..1).
     coverage_first: float | None = None
+    # The voice's pitch variation in semitones (mockvoice.voice), pooled over the answers
+    # whose voice was measured; None for sessions from before it was measured.
+    pitch_st: float | None = None
 
 
 def session_trend(session: Session) -> SessionTrend | None:
@@ -74,6 +79,7 @@ def session_trend(session: Session) -> SessionTrend | None:
         if points else None,
         answer_s=round(sum(lengths) / len(lengths), 1) if lengths else None,
         heard_per_min=round(heard / searched_min, 2) if searched_min else None,
+        pitch_st=pitch_variation(reports),
     )
 
 
@@ -108,6 +114,7 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("wpm", "Words per minute", f"{PACE_BAND[0]:.0f}-{PACE_BAND[1]:.0f} is the target"),
     ("coverage", "Guidance coverage", "higher is better"),
     ("answer_s", "Answer length (s)", "mean per answer"),
+    ("pitch_st", "Pitch variation (st)", f"{VARIATION_LIVELY_ST:.1f} or more is lively"),
 )
 # In the table of trends, not a plot of its own: drawn dashed beside the fillers.
 HEARD = ("heard_per_min", "Heard um/uh per minute", "left out of the transcript; lower is better")
@@ -120,7 +127,7 @@ def _fmt(attr: str, v: float | None) -> str:
         return "-"
     if attr in ("coverage", "coverage_first"):
         return f"{v:.0%}"
-    return f"{v:.1f}" if attr in ("fillers_per_min", "heard_per_min") else f"{v:.0f}"
+    return f"{v:.1f}" if attr in ("fillers_per_min", "heard_per_min", "pitch_st") else f"{v:.0f}"
 
 
 def render_progress(rows: Sequence[SessionTrend]) -> Group:
@@ -133,21 +140,23 @@ def render_progress(rows: Sequence[SessionTrend]) -> Group:
     table = Table(title="Sessions", title_justify="left")
     for name, justify in (("session", "left"), ("set", "left"), ("answers", "right"),
                           ("fillers/min", "right"), ("heard/min", "right"),
-                          ("wpm", "right"), ("coverage", "right"), ("1st try", "right"),
-                          ("answer length", "right")):
+                          ("wpm", "right"), ("pitch", "right"), ("coverage", "right"),
+                          ("1st try", "right"), ("length", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in rows:
         table.add_row(r.session, r.question_set, str(r.answers),
                       _fmt("fillers_per_min", r.fillers_per_min),
                       _fmt("heard_per_min", r.heard_per_min), _fmt("wpm", r.wpm),
-                      _fmt("coverage", r.coverage), _fmt("coverage_first", r.coverage_first),
+                      _fmt("pitch_st", r.pitch_st), _fmt("coverage", r.coverage),
+                      _fmt("coverage_first", r.coverage_first),
                       clock(r.answer_s))
     trend = Table(title="Trends (oldest → newest)", title_justify="left", show_header=False)
     trend.add_column("metric")
     trend.add_column("bars", style="cyan")
     trend.add_column("first → last", justify="right")
     trend.add_column("", style="dim")
-    for attr, label, hint in (METRICS[0], HEARD, *METRICS[1:3], FIRST, *METRICS[3:]):
+    for attr, label, hint in (METRICS[0], HEARD, METRICS[1], METRICS[4], METRICS[2], FIRST,
+                              METRICS[3]):
         values = [getattr(r, attr) for r in rows]
         known = [v for v in values if v is not None]
         span = f"{_fmt(attr, known[0])} → {_fmt(attr, known[-1])}" if known else "-"
@@ -163,8 +172,8 @@ def _tick(session_id: str) -> str:
 
 def _draw_trend(ax: Any, metric: tuple[str, str, str], colour: str, x: list[int],
                 rows: Sequence[SessionTrend]) -> None:
-    """One of the four panels: a metric session by session (the fillers beside the heard
-    um/uh, the pace against its target band)."""
+    """One of the five panels: a metric session by session (the fillers beside the heard
+    um/uh, the pace and the pitch variation against their target bands)."""
     attr, label, hint = metric
     values = [getattr(r, attr) for r in rows]
     if attr == "coverage":
@@ -190,6 +199,10 @@ def _draw_trend(ax: Any, metric: tuple[str, str, str], colour: str, x: list[int]
     if attr == "wpm":
         ax.axhspan(*PACE_BAND, color="tab:green", alpha=0.15, label="target pace")
         ax.legend(loc="best", fontsize=8)
+    if attr == "pitch_st":
+        top = max([VARIATION_LIVELY_ST * 1.5, *(p[1] * 1.1 for p in points)])
+        ax.axhspan(VARIATION_LIVELY_ST, top, color="tab:green", alpha=0.15, label="lively")
+        ax.legend(loc="best", fontsize=8)
     ax.set_title(f"{label} ({hint})", fontsize=10)
     ax.grid(True, alpha=0.3)
     ax.set_ylim(bottom=0)
@@ -198,7 +211,7 @@ def _draw_trend(ax: Any, metric: tuple[str, str, str], colour: str, x: list[int]
 
 
 def plot_progress(rows: Sequence[SessionTrend], path: Path) -> Path:
-    """Draw the four trends to a PNG (PLOT_SIZE_PX). Writes a temp file, then renames it;
+    """Draw the five trends to a PNG (PLOT_SIZE_PX). Writes a temp file, then renames it;
     an existing file is replaced only if it is a PNG (a previous plot), never anything else."""
     path = Path(path)
     if path.suffix.lower() != ".png":
@@ -220,14 +233,16 @@ def plot_progress(rows: Sequence[SessionTrend], path: Path) -> Path:
     x = list(range(1, len(rows) + 1))
     ticks = [_tick(r.session) for r in rows]
     width, height = PLOT_SIZE_PX
-    fig, axes = plt.subplots(2, 2, figsize=(width / _DPI, height / _DPI), dpi=_DPI,
-                             sharex=True)
-    colours = ("tab:red", "tab:blue", "tab:green", "tab:purple")
-    for ax, metric, colour in zip(axes.flat, METRICS, colours, strict=True):
-        _draw_trend(ax, metric, colour, x, rows)
-    for ax in axes[1]:
-        ax.set_xticks(x)
-        ax.set_xticklabels(ticks, rotation=30, ha="right", fontsize=8)
+    # Two rows of two panels, and the voice's pitch variation across the bottom.
+    fig, axes = plt.subplot_mosaic([["0", "1"], ["2", "3"], ["4", "4"]], sharex=True,
+                                   figsize=(width / _DPI, height / _DPI), dpi=_DPI)
+    colours = ("tab:red", "tab:blue", "tab:green", "tab:purple", "tab:brown")
+    for i, (metric, colour) in enumerate(zip(METRICS, colours, strict=True)):
+        _draw_trend(axes[str(i)], metric, colour, x, rows)
+    for key in "0123":
+        axes[key].tick_params(labelbottom=False)  # shared: the bottom panel says when
+    axes["4"].set_xticks(x)
+    axes["4"].set_xticklabels(ticks, rotation=30, ha="right", fontsize=8)
     fig.suptitle(f"mockvoice progress: {len(rows)} session(s)")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.text import Text
 
 from mockvoice.results import AnswerReport, GuidanceHit
+from mockvoice.review.metrics import FAR, IN, OUT, Metric, clock, metrics
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -15,13 +16,8 @@ if TYPE_CHECKING:
     from mockvoice.store.sessions import Session
 
 WPM_BAND = (120, 160)
-
-
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    m, s = divmod(int(round(seconds)), 60)
-    return f"{m}:{s:02d}"
+BAR_WIDTH = 16
+GRADE_STYLE = {IN: "green", OUT: "yellow", FAR: "bold red"}
 
 
 def render_report(report: AnswerReport) -> Group:
@@ -33,54 +29,103 @@ def render_report(report: AnswerReport) -> Group:
     head.append(r.question_text)
     lines.append(head)
     lines.append(Text("Delivery", style="bold underline"))
-    _timing_lines(lines, r)
+    bars = {m.key: m for m in metrics(r)}
+    _timing_lines(lines, r, bars)
     _tip(lines, r, "pace")
-    _filler_lines(lines, r)
+    _filler_lines(lines, r, bars)
     _tip(lines, r, "fillers")
+    _voice_lines(lines, r, bars)
+    _tip(lines, r, "voice")
     _content_lines(lines, r)
     return Group(*lines, "")
 
 
-def _timing_lines(lines: list[Text | str], r: AnswerReport) -> None:
-    lo, hi = r.wpm_band
+def bar(m: Metric, width: int = BAR_WIDTH) -> Text:
+    """The metric on a track of ``width`` cells: the band heavy and green, the rest light,
+    the value a dot coloured by its grade (a value past either end sits on that end)."""
+    lo, hi = m.scale
+    low = lo if m.low is None else m.low
+    high = hi if m.high is None else m.high
+
+    def cell(x: float) -> int:
+        return min(width - 1, max(0, int((x - lo) / (hi - lo) * width)))
+
+    band = range(cell(low), cell(high) + 1 if m.high is not None else width)
+    at = None if m.value is None else cell(m.value)
+    out = Text()
+    for i in range(width):
+        if i == at:
+            out.append("●", style=GRADE_STYLE.get(m.grade or "", ""))
+        else:
+            out.append("━" if i in band else "─", style="green" if i in band else "dim")
+    return out
+
+
+def metric_line(m: Metric, detail: str = "") -> Text:
+    """``  Pace     ───━━━●━━━───  126 wpm in band (target 120-160 wpm); detail``"""
+    line = Text(f"  {m.label:<8} ")
+    line.append_text(bar(m))
+    line.append(f"  {m.shown} {m.word}", style=GRADE_STYLE.get(m.grade or "", ""))
+    line.append(f" (target {m.band})", style="dim")
+    if detail:
+        line.append(f"; {detail}", style="dim")
+    return line
+
+
+def _timing_lines(lines: list[Text | str], r: AnswerReport, bars: dict[str, Metric]) -> None:
     if r.answer_s is None:
         lines.append(f"  {r.words} words (text only: no timing, pace or pauses)")
         return
-    short, long = r.length_band
-    ok = r.length_verdict == "ok"
-    line = Text("  Length  ")
-    line.append(f"{clock(r.answer_s)}", style="green" if ok else "yellow")
-    verdict = "in" if ok else f"{r.length_verdict}, outside"
-    line.append(f" ({verdict} the {short:.0f}-"
-                f"{long:.0f} s advice), {r.words} words", style="" if ok else "yellow")
-    line.append(f"; started after {r.latency_s:.1f} s" if r.latency_s is not None else "",
-                style="dim")
-    lines.append(line)
-    pace = Text("  Pace    ")
-    in_band = r.wpm is not None and lo <= r.wpm <= hi
-    pace.append("-" if r.wpm is None else f"{r.wpm:.0f} wpm", style="green" if in_band
-                else "yellow")
-    pace.append(f" speaking ({clock(r.speaking_s)}), target {lo:.0f}-{hi:.0f}", style="dim")
-    if r.wpm_overall is not None:
-        pace.append(f"; {r.wpm_overall:.0f} wpm over the whole recording", style="dim")
-    lines.append(pace)
-    if r.pauses:
-        where = ", ".join(f"{clock(p.start)} ({p.length:.1f} s)" for p in r.pauses)
-        lines.append(f"  Pauses  {len(r.pauses)} of 2 s or more: {where}")
-    else:
-        lines.append(Text("  Pauses  none of 2 s or more", style="green"))
+    late = r.latency_s is not None and r.latency_s >= 1.0
+    lines.append(metric_line(bars["length"], f"{r.words} words"
+                             + (f", started after {r.latency_s:.1f} s" if late else "")))
+    overall = f"{r.wpm_overall:.0f} with the silences" if r.wpm_overall is not None else ""
+    lines.append(metric_line(bars["pace"], overall))
+    where = ", ".join(f"{clock(p.start)} ({p.length:.1f} s)" for p in r.pauses[:6])
+    lines.append(metric_line(bars["pauses"], f"at {where}" if where else ""))
 
 
-def _filler_lines(lines: list[Text | str], r: AnswerReport) -> None:
+def _voice_lines(lines: list[Text | str], r: AnswerReport, bars: dict[str, Metric]) -> None:
+    """Pitch against its band, then the monotone stretches, the pace over time and the long
+    sentences when there are any (mockvoice.voice)."""
+    v = r.voice
+    if v is None:
+        return
+    detail = []
+    if v.pitch_median_hz is not None:
+        detail.append(f"{v.pitch_median_hz:.0f} Hz, range {v.pitch_range_semitones or 0:.1f} st")
+    if v.volume_variation_db is not None:
+        detail.append(f"volume ±{v.volume_variation_db:.1f} dB")
+    if "pitch" in bars:
+        lines.append(metric_line(bars["pitch"], ", ".join(detail) or "too little voice"))
+    if v.monotone:
+        where = ", ".join(f"{clock(s.start)}-{clock(s.end)}" for s in v.monotone[:6])
+        lines.append(Text(f"  Monotone {where} (pitch within 1.2 st for 7 s)", style="yellow"))
+    if len(v.pace_over_time) > 1:
+        lo, hi = v.bands["pace_over_time"].low or 0.0, v.bands["pace_over_time"].high or 0.0
+        line = Text("  Pace over time ")
+        for i, w in enumerate(v.pace_over_time):
+            line.append(", " if i else "")
+            line.append(f"{clock(w.start)}-{clock(w.end)} {w.wpm:.0f} wpm",
+                        style="green" if lo <= w.wpm <= hi else "yellow")
+        steady = v.pace_trend in (None, "steady")
+        line.append(f": {v.pace_trend}", style="dim" if steady else "yellow")
+        lines.append(line)
+    for s in v.long_sentences[:3]:
+        lines.append(Text(f"  Long sentence {s.words} words at {clock(s.start)}: {s.text}",
+                          style="yellow"))
+
+
+def _filler_lines(lines: list[Text | str], r: AnswerReport, bars: dict[str, Metric]) -> None:
     f = r.fillers
     counts = ", ".join(f"{w} ×{n}" for w, n in f.counts.items())
-    rates = [f"{f.per_minute:.1f}/min" if f.per_minute is not None else "",
-             f"{f.per_100_words:.1f} per 100 words" if f.per_100_words is not None else ""]
-    rate = ", ".join(x for x in rates if x)
-    line = Text(f"  Fillers {f.total}", style="green" if f.total == 0 else "")
-    if f.total:
-        line.append(f" ({f.hesitations} hesitations, {f.discourse} discourse; {rate}): {counts}")
-    lines.append(line)
+    said = f"{f.total} in the transcript: {counts}" if f.total else ""
+    if "fillers" in bars and bars["fillers"].value is not None:
+        lines.append(metric_line(bars["fillers"], said))
+    else:  # untimed: no rate to set against the band
+        per_100 = f" ({f.per_100_words:.1f} per 100 words)" if f.per_100_words else ""
+        lines.append(Text(f"  Fillers  {said or 'none'}{per_100}",
+                          style="green" if f.total == 0 else ""))
     if any(h.start is not None for h in f.hits):
         at = ", ".join(f"{h.text.rstrip(',.?!')} {clock(h.start)}" for h in f.hits[:12])
         lines.append(Text(f"          at {at}" + (" ..." if len(f.hits) > 12 else ""),
@@ -90,7 +135,7 @@ def _filler_lines(lines: list[Text | str], r: AnswerReport) -> None:
                           f"{clock(b.start)} ({', '.join(t.rstrip(',.?!') for t in b.texts)})",
                           style="yellow"))
     if r.hesitations_per_minute is not None:  # the audio was searched (mockvoice.hesitation.detect)
-        heard = Text(f"  Heard   {len(r.hesitations)} um/uh the transcript left out",
+        heard = Text(f"  Heard    {len(r.hesitations)} um/uh the transcript left out",
                      style="green" if not r.hesitations else "")
         if r.hesitations:
             at = ", ".join(clock(h.start) for h in r.hesitations[:12])
@@ -125,6 +170,7 @@ def _content_lines(lines: list[Text | str], r: AnswerReport) -> None:
             mark.append(f' "{g.evidence}"{evidence_time(g)}', style="dim")
         lines.append(mark)
     _follow_up_lines(lines, r)
+    _job_lines(lines, r)
     _tip(lines, r, "guidance")
     if r.star:
         parts = Text("  STAR    ")
@@ -154,6 +200,23 @@ def _follow_up_lines(lines: list[Text | str], r: AnswerReport) -> None:
             lines.append(Text(f"    no reply ({f.status})", style="yellow"))
 
 
+def _job_lines(lines: list[Text | str], r: AnswerReport, shown: int = 3) -> None:
+    """The job advert's items each job point was judged against: used, and a few more it
+    could have used (all of them are in the JSON, Markdown and HTML reports)."""
+    from mockvoice.job.words import PART_NAMES
+
+    for j in r.job_items:
+        total = len(j.used) + len(j.unused)
+        lines.append(Text(f"  From the advert, {PART_NAMES.get(j.part, j.part)}: used "
+                          f"{len(j.used)} of {total}", style="green" if j.used else "yellow"))
+        if j.used:
+            lines.append(Text(f"    used: {'; '.join(j.used)}", style="dim"))
+        if j.unused:
+            more = f" (+{len(j.unused) - shown} more)" if len(j.unused) > shown else ""
+            lines.append(Text(f"    could have used: {'; '.join(j.unused[:shown])}{more}",
+                              style="dim"))
+
+
 def _tip(lines: list[Text | str], report: AnswerReport, part: str) -> None:
     tip = report.part_tips.get(part)
     if tip:
@@ -163,6 +226,12 @@ def _tip(lines: list[Text | str], report: AnswerReport, part: str) -> None:
 def _heard(count: int) -> str:
     """ " (+2 um/uh heard)": the hesitations the transcript left out, beside its fillers."""
     return f" (+{count} um/uh heard)" if count else ""
+
+
+def _pitch(r: AnswerReport) -> str:
+    """ ", pitch 2.6 st": the voice's pitch variation, when it was measured."""
+    v = r.voice.pitch_variation_semitones if r.voice is not None else None
+    return f", pitch {v:.1f} st" if v is not None else ""
 
 
 def render_summary(result: Session, checklist: Sequence[str] = ()) -> Group:
@@ -177,8 +246,9 @@ def render_summary(result: Session, checklist: Sequence[str] = ()) -> Group:
             lines.append(f"  Q{a.question}: {clock(a.duration_s)} recorded, {a.status}")
             continue
         pace = f"{r.wpm:.0f} wpm" if r.wpm is not None else "-"
-        lines.append(f"  Q{a.question}: {clock(r.duration_s)}, {pace}, {r.fillers.total} "
-                     f"filler(s){_heard(len(r.hesitations))}, {r.covered}/{len(r.guidance)} "
+        lines.append(f"  Q{a.question}: {clock(r.duration_s)}, {pace}{_pitch(r)}, "
+                     f"{r.fillers.total} filler(s){_heard(len(r.hesitations))}, "
+                     f"{r.covered}/{len(r.guidance)} "
                      f"points covered{at_first_try(r)}"
                      + (f", {len(r.follow_ups)} follow-up(s)" if r.follow_ups else ""))
     if result.reports:

@@ -1,12 +1,10 @@
-"""Past sessions: find them, load them whole, and list them fast through an SQLite index.
+"""Past sessions: find them, load them whole, and summarise them (listed fast through
+the SQLite index of :mod:`mockvoice.store.index`, whose names are importable from here).
 
 The files a round writes (``session.json``, ``*.report.json``, ``*.transcript.json``,
-the WAVs; see :mod:`mockvoice.store.files`) are the source of truth. The index
-(``.sessions-index.sqlite3`` in the recordings folder) only caches each session's
-one-line summary, keyed by a *signature* of the folder (name, size and mtime of
-every file), so a summary is recomputed whenever anything in its folder changes,
-and the whole index is rebuilt when it is missing, damaged or of another version.
-If it cannot be written (read-only folder) sessions are still listed, just slower.
+the WAVs; see :mod:`mockvoice.store.files`) are the source of truth; the index only
+caches each session's one-line summary. ``session.json`` also holds the job the round
+practised for (:class:`mockvoice.job.Job`), when there was one.
 
 Damage stays local: a missing or unreadable file becomes a note on its session
 (or answer) and everything else still loads. Standard library only (no numpy).
@@ -14,22 +12,31 @@ Damage stays local: a missing or unreadable file becomes a note on its session
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import sqlite3
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mockvoice.errors import StorageError
+from mockvoice.job.words import Job
 from mockvoice.results import SCHEMA_VERSION, AnswerReport, Transcript
 from mockvoice.store.files import answer_stem, read_json, write_json
+from mockvoice.store.index import (
+    INDEX_NAME,
+    INDEX_VERSION,
+    SessionIndex,
+    SessionSummary,
+    list_sessions,
+    signature,
+)
+
+__all__ = ["INDEX_NAME", "INDEX_VERSION", "LATEST", "Answer", "Session", "SessionIndex",
+           "SessionSummary", "list_sessions", "load_session", "resolve_session",
+           "session_ids", "signature", "summarise"]
 
 log = logging.getLogger(__name__)
 
-INDEX_NAME = ".sessions-index.sqlite3"
-INDEX_VERSION = 2  # 2: coverage at the first try, follow-ups
 LATEST = "latest"
 _ID_RE = re.compile(r"^(\d{8}-\d{6})(?:-(\d+))?$")
 _SESSION_FILES = re.compile(r"^(session\.json|.+\.(wav|report\.json|transcript\.json))$")
@@ -86,13 +93,15 @@ class Session:
     answers: list[Answer] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # about the session as a whole
     retry_of: str | None = None  # "SESSION:N" when this round asks that answer's question again
+    job: Job | None = None  # the job practised for (--job, --company/--role)
 
     def to_dict(self) -> dict[str, Any]:
         """session.json: what was asked, when, and which files hold each answer."""
         return {"schema": SCHEMA_VERSION, "kind": "session", "id": self.id,
                 "question_set": self.question_set, "started": self.started,
                 "status": self.status, "answers": [a.to_dict() for a in self.answers],
-                **({"retry_of": self.retry_of} if self.retry_of else {})}
+                **({"retry_of": self.retry_of} if self.retry_of else {}),
+                **({"job": self.job.to_dict()} if self.job else {})}
 
     def save(self) -> None:
         """Rewrite session.json whole (atomically), after every step of a round."""
@@ -107,32 +116,6 @@ class Session:
 
     def all_notes(self) -> list[str]:
         return self.notes + [f"Q{a.question}: {n}" for a in self.answers for n in a.notes]
-
-
-@dataclass
-class SessionSummary:
-    """One row of `mockvoice sessions`."""
-
-    id: str
-    started: str | None
-    status: str
-    asked: int
-    answered: int  # answers with a report
-    duration_s: float  # all recorded audio
-    speaking_s: float | None  # of the analysed answers, when timed
-    fillers: int
-    covered: int  # guidance points covered, by the answers or after a follow-up
-    guidance: int
-    notes: list[str] = field(default_factory=list)
-    covered_first: int = 0  # of those, covered at the first try (before any follow-up)
-
-    @property
-    def fillers_per_minute(self) -> float | None:
-        return self.fillers / self.speaking_s * 60 if self.speaking_s else None
-
-    @property
-    def coverage(self) -> float | None:
-        return self.covered / self.guidance if self.guidance else None
 
 
 def summarise(session: Session) -> SessionSummary:
@@ -182,6 +165,12 @@ def _from_session_json(folder: Path, data: dict[str, Any]) -> Session:
                       str(data.get("status", "unknown")), data.get("question_set"),
                       retry_of=data.get("retry_of"))
     session.answers = [_answer_from_json(folder, rec) for rec in data.get("answers", [])]
+    if data.get("job") is not None:  # older sessions have none
+        try:
+            session.job = Job.from_dict(data["job"])
+        except (AttributeError, TypeError, ValueError) as e:
+            session.notes.append(f"the job stored in session.json is damaged ({e}); give it "
+                                 "again with --job FILE.")
     return session
 
 
@@ -287,113 +276,3 @@ def resolve_session(root: Path, ref: str) -> Path:
     what = f"{len(starting)} sessions start with {ref!r}" if starting else f"No session {ref!r}"
     raise StorageError(f"{what} in {root}. Recent sessions: {recent}.",
                        "give one of these ids (or a unique start of one), or `latest`")
-
-
-# --- the index -------------------------------------------------------------------------
-
-
-def signature(folder: Path) -> str:
-    """Changes whenever any file of the session is added, removed, grown or rewritten."""
-    entries = []
-    for f in sorted(folder.iterdir()):
-        if f.name.startswith("."):
-            continue  # temp files of an atomic write in progress
-        try:
-            st = f.stat()
-        except OSError:
-            continue
-        entries.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
-    return "|".join(entries)
-
-
-class SessionIndex:
-    """Cached summaries in SQLite. Any database problem means "no cache", never a failure."""
-
-    def __init__(self, root: Path) -> None:
-        self.path = root / INDEX_NAME
-        self.db: sqlite3.Connection | None = None
-        self.rebuilt = False
-        try:
-            self.db = self._open()
-        except (sqlite3.Error, OSError) as e:
-            log.info("session index %s unusable (%s); rebuilding it", self.path, e)
-            try:
-                self.path.unlink(missing_ok=True)
-                self.db = self._open()
-            except (sqlite3.Error, OSError) as e2:
-                log.warning("no session index in %s (%s); listing without it", root, e2)
-                self.db = None
-
-    def _open(self) -> sqlite3.Connection:
-        if not self.path.parent.is_dir():
-            raise OSError(f"{self.path.parent} does not exist")
-        db = sqlite3.connect(self.path, timeout=5)
-        try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version != INDEX_VERSION:
-                db.execute("DROP TABLE IF EXISTS sessions")
-                db.execute("CREATE TABLE sessions (id TEXT PRIMARY KEY, "
-                           "signature TEXT NOT NULL, summary TEXT NOT NULL)")
-                db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
-                db.commit()
-                self.rebuilt = True
-            db.execute("SELECT id, signature, summary FROM sessions LIMIT 1").fetchall()
-        except BaseException:
-            db.close()
-            raise
-        return db
-
-    def summaries(self, root: Path) -> list[SessionSummary]:
-        ids = session_ids(root)
-        cached: dict[str, tuple[str, str]] = {}
-        if self.db is not None:
-            try:
-                rows = self.db.execute("SELECT id, signature, summary FROM sessions")
-                cached = {r[0]: (r[1], r[2]) for r in rows}
-            except sqlite3.Error as e:
-                log.warning("session index %s unreadable: %s", self.path, e)
-        out, fresh = [], []
-        for sid in ids:
-            sig = signature(root / sid)
-            hit = cached.get(sid)
-            summary = _summary_from_json(hit[1]) if hit and hit[0] == sig else None
-            if summary is None:
-                summary = summarise(load_session(root / sid))
-                fresh.append((sid, sig, json.dumps(asdict(summary))))
-            out.append(summary)
-        gone = [(sid,) for sid in cached if sid not in set(ids)]
-        self._store(fresh, gone)
-        return out
-
-    def _store(self, fresh: list[tuple[str, str, str]], gone: list[tuple[str]]) -> None:
-        if self.db is None or not (fresh or gone):
-            return
-        try:
-            with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?)", fresh)
-                self.db.executemany("DELETE FROM sessions WHERE id = ?", gone)
-        except sqlite3.Error as e:  # read-only folder, locked by another writer...
-            log.info("session index %s not updated: %s", self.path, e)
-
-    def close(self) -> None:
-        if self.db is not None:
-            self.db.close()
-            self.db = None
-
-
-def _summary_from_json(text: str) -> SessionSummary | None:
-    try:
-        return SessionSummary(**json.loads(text))
-    except (TypeError, ValueError):
-        return None  # written by another version: recompute
-
-
-def list_sessions(root: Path, *, use_index: bool = True) -> list[SessionSummary]:
-    """A summary of every session under root, oldest first."""
-    if not use_index or not root.is_dir():
-        return [summarise(load_session(root / sid)) for sid in session_ids(root)]
-    index = SessionIndex(root)
-    try:
-        return index.summaries(root)
-    finally:
-        index.close()

@@ -1,4 +1,5 @@
-"""The whole session as one JSON document: the stored reports and transcripts, plus notes."""
+"""The whole session as one JSON document: the stored reports (each answer's with its
+``voice`` section when its audio was measured) and transcripts, plus notes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import asdict
 from typing import Any, TextIO
 
 from mockvoice.results import SCHEMA_VERSION
+from mockvoice.review.metrics import pitch_variation
 from mockvoice.store.sessions import Answer, Session, summarise
 
 
@@ -24,10 +26,13 @@ def as_dict(session: Session) -> dict[str, Any]:
         "schema": SCHEMA_VERSION, "kind": "session-report", "id": session.id,
         "folder": str(session.folder), "started": session.started, "status": session.status,
         "question_set": session.question_set,
+        "job": session.job.to_dict() if session.job else None,
         "summary": {**asdict(summary), "fillers_per_minute": summary.fillers_per_minute,
                     "coverage": summary.coverage,
                     "coverage_first": summary.covered_first / summary.guidance
-                    if summary.guidance else None},
+                    if summary.guidance else None,
+                    # Each answer's own "voice" section has the rest (mockvoice.voice).
+                    "pitch_variation_semitones": pitch_variation(session.reports)},
         "answers": [{
             **_recording(a), "report": a.report.to_dict() if a.report else None,
             "notes": a.notes,

@@ -10,6 +10,7 @@ import re
 from typing import TextIO
 
 from mockvoice.results import AnswerReport
+from mockvoice.review.metrics import metrics
 from mockvoice.review.terminal import (
     AFTER_FOLLOW_UP,
     WPM_BAND,
@@ -62,6 +63,7 @@ def _answer(answer: Answer) -> str:
         if g.evidence:
             line += f": “{md(g.evidence)}”{evidence_time(g)}"
         lines.append(line)
+    lines += _job_items(r)
     if r.tips:
         lines += ["", "### Tips", ""] + [f"- {md(t)}" for t in r.tips]
     words = mark_words(answer.transcript, r)
@@ -86,6 +88,21 @@ def _follow_ups(r: AnswerReport) -> list[str]:
     return lines
 
 
+def _job_items(r: AnswerReport) -> list[str]:
+    """The job advert's items each job point was judged against: used, and the others."""
+    from mockvoice.job.words import PART_NAMES
+
+    labels = {g.id: g.label for g in r.guidance}
+    lines = ["", "### From the job advert", ""] if r.job_items else []
+    for j in r.job_items:
+        lines.append(f"- **{md(PART_NAMES.get(j.part, j.part).capitalize())}** (for "
+                     f"*{md(labels.get(j.point, j.point))}*): used "
+                     + ("; ".join(f"“{md(i)}”" for i in j.used) or "none")
+                     + (". Could have used: " + "; ".join(f"“{md(i)}”" for i in j.unused)
+                        if j.unused else "") + ".")
+    return lines
+
+
 def _delivery(r: AnswerReport) -> list[str]:
     lines = ["### Delivery", ""]
     if r.duration_s is not None:
@@ -106,4 +123,34 @@ def _delivery(r: AnswerReport) -> list[str]:
     if r.pauses:
         where = ", ".join(f"{clock(p.start)} ({p.length:.1f} s)" for p in r.pauses)
         lines.append(f"- Long pauses: {len(r.pauses)} at {where}")
+    return lines + _voice(r)
+
+
+def _voice(r: AnswerReport) -> list[str]:
+    """The voice in a few lines: pitch and volume against their bands, then the monotone
+    stretches, the pace over time and the long sentences when there are any."""
+    v = r.voice
+    if v is None:
+        return []
+    lines = ["", "### Voice", ""]
+    pitch = next((m for m in metrics(r) if m.key == "pitch"), None)
+    if pitch is not None and pitch.value is not None and v.pitch_median_hz is not None:
+        lines.append(f"- Pitch variation: {pitch.shown}, *{pitch.word}* (target {pitch.band}); "
+                     f"median {v.pitch_median_hz:.0f} Hz, range "
+                     f"{v.pitch_range_semitones or 0:.1f} st ({v.pitch_verdict})")
+    else:
+        lines.append(f"- Pitch: not measured ({v.voiced_s:.1f} s of voice)")
+    volume = v.bands["volume_variation_db"]
+    if v.volume_variation_db is not None:
+        lines.append(f"- Volume variation: {v.volume_variation_db:.1f} dB (target "
+                     f"{volume.low:.0f}-{volume.high:.0f} dB)")
+    if v.monotone:
+        where = ", ".join(f"{clock(s.start)}-{clock(s.end)}" for s in v.monotone)
+        lines.append(f"- Monotone stretches (pitch within 1.2 st for 7 s): {where}")
+    if len(v.pace_over_time) > 1:
+        windows = ", ".join(f"{clock(w.start)}-{clock(w.end)} {w.wpm:.0f} wpm"
+                            for w in v.pace_over_time)
+        lines.append(f"- Pace over time: {windows} ({v.pace_trend})")
+    for s in v.long_sentences:
+        lines.append(f"- Long sentence: {s.words} words at {clock(s.start)}, “{md(s.text)}”")
     return lines

@@ -55,6 +55,8 @@ def heading(session: Session) -> str:
     parts = [f"Session {session.id}", session.started or "start time unknown", session.status]
     if session.question_set:
         parts.append(f"{session.question_set} questions")
+    if session.job and (session.job.role or session.job.company):  # the job practised for
+        parts.append(" at ".join(x for x in (session.job.role, session.job.company) if x))
     return " · ".join(parts)
 
 
