@@ -17,6 +17,7 @@ from mockvoice.results import Word
 from mockvoice.voice.measure import VoiceMeter, measure_voice, pace_trend, pace_windows
 from mockvoice.voice.report import (
     BANDS,
+    CONTOUR_STEP_S,
     MONOTONE_SPREAD_ST,
     PACE_WPM,
     RANGE_LIVELY_ST,
@@ -67,6 +68,33 @@ def test_a_glide_over_an_octave_spans_its_semitones() -> None:
     assert r.pitch_verdict == "lively" and (r.pitch_range_semitones or 0) >= RANGE_LIVELY_ST
     assert r.monotone == []  # 7 s of the glide cover 8.4 semitones
     assert not any(t.startswith(("Pitch", "Flat")) for t in r.tips)
+
+
+def test_the_contour_of_a_glide_rises_and_of_a_steady_tone_is_flat() -> None:
+    glide = measure_voice(tone(100.0 * 2 ** (seconds(10.0) / 10))).pitch_contour
+    steady = measure_voice(tone(np.full(10 * SAMPLE_RATE, 150.0))).pitch_contour
+    step = CONTOUR_STEP_S
+    assert len(glide) == len(steady) == round(10 / step)  # every quarter second is voiced
+    assert all(x is not None for x in glide + steady)
+    rise = np.diff(np.array(glide, dtype=float))
+    assert np.all(rise > 0) and np.mean(rise) == pytest.approx(1.2 * step, abs=0.02)
+    assert glide[0] == pytest.approx(-6 + 1.2 * step / 2, abs=0.15)  # 12 st around the median
+    assert glide[-1] == pytest.approx(6 - 1.2 * step / 2, abs=0.15)
+    assert set(steady) == {0.0}
+    # Silence in the middle is left out, and none is kept at the end.
+    gap = np.concatenate([tone(np.full(2 * SAMPLE_RATE, 150.0)), np.zeros(SAMPLE_RATE, np.float32),
+                          tone(np.full(2 * SAMPLE_RATE, 150.0)), np.zeros(SAMPLE_RATE, np.float32)])
+    contour = measure_voice(gap).pitch_contour
+    assert contour[9:12] == [None] * 3 and contour[-1] == 0.0 and len(contour) <= 20
+
+
+def test_the_contour_of_two_minutes_adds_only_a_few_kb() -> None:
+    r = measure_voice(speech_like(120.0))
+    assert len(r.pitch_contour) <= 120 / CONTOUR_STEP_S
+    assert sum(x is not None for x in r.pitch_contour) > 200
+    assert len(json.dumps({"pitch_contour": r.pitch_contour}, indent=2)) < 6000
+    old = {k: v for k, v in r.to_dict().items() if not k.startswith("pitch_contour")}
+    assert VoiceReport.from_dict(old).pitch_contour == []  # a report from before the contour
 
 
 @pytest.mark.parametrize("hz", [80.0, 120.0, 220.0, 350.0])

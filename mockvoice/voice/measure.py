@@ -23,6 +23,7 @@ from mockvoice.audio.wavfile import as_stored
 from mockvoice.results import Word
 from mockvoice.voice.report import (
     BANDS,
+    CONTOUR_STEP_S,
     DOCS,
     LONG_PAUSE_S,
     MIN_PACE_S,
@@ -50,6 +51,7 @@ YIN_THRESHOLD = 0.15  # YIN's absolute threshold for the first dip
 YIN_APERIODIC = 0.3  # a frame whose best dip is above this has no clear period
 OUTLIER_ST = 10.0  # farther from the median is creak or an octave error, not intonation
 MIN_VOICED_S = 1.0  # less voice than this: no pitch or volume figures
+MIN_CONTOUR_FRAMES = 3  # a contour point needs 30 ms of voiced frames in its 0.25 s
 
 _LO = int(fr.SAMPLE_RATE / fr.F0_RANGE_HZ[1])  # shortest period, samples
 _HI = int(fr.SAMPLE_RATE / fr.F0_RANGE_HZ[0]) + 1  # longest period, samples
@@ -198,6 +200,7 @@ def _measure_signal(r: VoiceReport, level: np.ndarray, f0: np.ndarray) -> None:
                        "lively" if r.pitch_range_semitones >= RANGE_LIVELY_ST else "moderate")
     times = np.flatnonzero(keep) * fr.HOP_S + fr.WINDOW_S / 2  # frame centres
     r.monotone = monotone_spans(times, st, len(level) * fr.HOP_S)
+    r.pitch_contour = pitch_contour(times, st)
     r.volume_variation_db = round(float(np.std(level[keep])), 2)
 
 
@@ -221,6 +224,23 @@ def monotone_spans(times: np.ndarray, semitones: np.ndarray, duration_s: float) 
         else:
             spans.append(Span(start, end))
     return spans
+
+
+def pitch_contour(times: np.ndarray, semitones: np.ndarray,
+                  step_s: float = CONTOUR_STEP_S) -> list[float | None]:
+    """The median semitones of the voiced frames (at ``times``, ascending) in each
+    ``step_s`` from 0, to 0.1 st; None where fewer than 3 frames; no None at the end."""
+    if not times.size:
+        return []
+    cells = np.floor(times / step_s).astype(np.int64)
+    contour: list[float | None] = [None] * (int(cells[-1]) + 1)
+    cuts = np.flatnonzero(np.diff(cells)) + 1
+    for cell, values in zip(np.split(cells, cuts), np.split(semitones, cuts), strict=True):
+        if values.size >= MIN_CONTOUR_FRAMES:
+            contour[int(cell[0])] = round(float(np.median(values)), 1) + 0.0  # no -0.0
+    while contour and contour[-1] is None:
+        contour.pop()
+    return contour
 
 
 def pace_windows(words: Sequence[Word], window_s: float = PACE_WINDOW_S) -> list[PaceWindow]:

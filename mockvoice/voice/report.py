@@ -32,6 +32,7 @@ PACE_TREND_WPM = 20.0  # our choice: half the width of the pace band
 LONG_PAUSE_S = 2.0  # as mockvoice.analysis.core: a longer gap is not speaking time
 MIN_PACE_S = 10.0  # mockvoice.analysis.core.MIN_SPEAKING_S_FOR_PACE
 LONG_SENTENCE_WORDS = 40  # issue 20: "very long sentences"
+CONTOUR_STEP_S = 0.25  # our choice: 4 points a second, for the HTML chart (issue 20: 4-10)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,11 @@ class VoiceReport:
     pitch_range_semitones: float | None = None  # 5th to 95th percentile of voiced frames
     pitch_variation_semitones: float | None = None  # RMS distance from the median
     pitch_verdict: str | None = None  # "monotone" (< 4 st), "moderate" or "lively" (>= 8 st)
+    # Semitones from the median, one value per step from 0 s (the median of the frames in
+    # [i * step, (i + 1) * step)); None where too little was voiced. A grid, not time/value
+    # pairs, keeps the report small: 2 minutes are at most 480 numbers.
+    pitch_contour: list[float | None] = field(default_factory=list)
+    pitch_contour_step_s: float = CONTOUR_STEP_S
     monotone: list[Span] = field(default_factory=list)
     volume_variation_db: float | None = None  # std of voiced-frame level
     pace_over_time: list[PaceWindow] = field(default_factory=list)

@@ -10,6 +10,11 @@ network, so even a missed escape could not run code.
 
 Each answer's audio is embedded as a ``data:`` URI: Opus in WebM through ffmpeg
 (about 1/6 of the WAV), or the WAV itself when ffmpeg is missing or fails.
+
+Each answer's delivery is a row of metric cards, each against its target band and
+saying in words whether it is in it; the voice (when measured) adds its pace and
+pitch charts (:mod:`mockvoice.review.writers.charts`). The session's summary is
+cards too.
 """
 
 from __future__ import annotations
@@ -27,10 +32,13 @@ from typing import TextIO
 
 from mockvoice.errors import MissingDependency, UsageError
 from mockvoice.results import AnswerReport, FollowUp
+from mockvoice.review.metrics import FILLERS_PER_MIN, IN, metrics, pitch_variation
 from mockvoice.review.terminal import clock
+from mockvoice.review.writers.charts import Chart, pace_chart, pitch_chart
 from mockvoice.review.writers.marks import MarkedWord, mark_words
-from mockvoice.review.writers.text import heading, totals
-from mockvoice.store.sessions import Answer, Session
+from mockvoice.review.writers.text import heading
+from mockvoice.store.sessions import Answer, Session, summarise
+from mockvoice.voice.report import BANDS
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +58,20 @@ class Mark:
     width: float
     title: str
     start: float | None = None  # clicking plays from here
+
+
+@dataclass(frozen=True)
+class Card:
+    """One measure against its target band. ``state``: "in", "out" or "none" (no band,
+    or not judged); ``verdict`` says the same in words, so colour is never the only cue."""
+
+    label: str
+    value: str
+    band: str
+    verdict: str
+    state: str
+    detail: str = ""
+    note: str = ""  # where the band comes from, shown on hover
 
 
 @dataclass
@@ -74,6 +96,9 @@ class AnswerView:
     words: list[MarkedWord] = field(default_factory=list)
     timeline: list[Mark] = field(default_factory=list)
     follow_ups: list[ReplyView] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    voice_tips: list[str] = field(default_factory=list)  # those not already in the report's
 
 
 class HtmlWriter:
@@ -96,7 +121,7 @@ class HtmlWriter:
         script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         page = env.get_template("report.html.j2").render(
-            session=session, heading=heading(session), totals=totals(session),
+            session=session, heading=heading(session), summary=summary_cards(session),
             answers=[self._view(a) for a in session.answers],
             # Our own files, never user data; escaping them would break their quotes and ">".
             css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
@@ -110,10 +135,18 @@ class HtmlWriter:
         duration = (r.duration_s if r and r.duration_s else None) or \
             (t.duration_s if t and t.duration_s else None) or answer.duration_s or 0.0
         words = mark_words(t, r)
-        return AnswerView(answer, r, round(duration, 3), _stats(r) if r else "",
+        view = AnswerView(answer, r, round(duration, 3), _stats(r) if r else "",
                           self._audio_src(answer.audio) if answer.audio else None,
                           words, timeline(words, r, duration),
                           [self._reply(reply, r) for reply in answer.follow_ups])
+        if r is not None:
+            view.cards = answer_cards(r)
+            if r.voice is not None:
+                made = (pace_chart(r.voice, duration, f"q{answer.question}-pace"),
+                        pitch_chart(r.voice, duration, f"q{answer.question}-pitch"))
+                view.charts = [c for c in made if c is not None]
+                view.voice_tips = [tip for tip in r.voice.tips if tip not in r.tips]
+        return view
 
     def _reply(self, reply: Answer, r: AnswerReport | None) -> ReplyView:
         asked = r.follow_ups[reply.follow_up - 1] if r and reply.follow_up <= len(
@@ -180,7 +213,8 @@ def _stats(r: AnswerReport) -> str:
 
 def timeline(words: list[MarkedWord], report: AnswerReport | None,
              duration: float) -> list[Mark]:
-    """Speech stretches, long pauses, fillers and heard hesitations, as percentages."""
+    """Speech stretches, long pauses, fillers, heard hesitations and flat-pitch stretches,
+    as percentages."""
     if duration <= 0:
         return []
 
@@ -209,6 +243,9 @@ def timeline(words: list[MarkedWord], report: AnswerReport | None,
     for h in report.hesitations if report else []:  # heard in the audio, not in the text
         marks.append(_mark("hesitation", h.start, h.start + h.length, pct,
                            f"um/uh heard at {clock(h.start)}, not in the transcript"))
+    for s in report.voice.monotone if report and report.voice else []:
+        marks.append(_mark("monotone", s.start, s.end, pct,
+                           f"flat pitch {clock(s.start)}–{clock(s.end)}"))
     return marks
 
 
@@ -217,3 +254,81 @@ def _mark(kind: str, start: float, end: float, pct: Callable[[float], float],
     left = pct(start)
     width = round(max(pct(end) - left, 0.0), 3)
     return Mark(kind, left, width, title or f"{kind} {clock(start)}–{clock(end)}", start)
+
+
+# --- metric cards -------------------------------------------------------------------------
+
+LABELS = {"length": "Length", "pace": "Pace", "fillers": "Fillers a minute",
+          "pauses": "Long pauses", "pitch": "Pitch variation"}
+
+
+def answer_cards(r: AnswerReport) -> list[Card]:
+    """The answer's delivery metrics (:mod:`mockvoice.review.metrics`, as the terminal's
+    bars) as cards: length, pace, fillers a minute, long pauses, pitch variation."""
+    cards = []
+    for m in metrics(r):
+        word = m.word
+        if m.key == "pauses":  # the bars' word is a noun ("long pauses"); a card needs a verdict
+            word = "in band" if m.grade == IN else "too many"
+        cards.append(Card(LABELS.get(m.key, m.label), m.shown, m.band, word,
+                          _state(m.grade), _detail(m.key, r), m.source))
+    return cards
+
+
+def _state(grade: str | None) -> str:
+    return "none" if grade is None else "in" if grade == IN else "out"
+
+
+def _detail(key: str, r: AnswerReport) -> str:
+    if key == "length":
+        return f"{r.words} words"
+    if key == "pace":
+        return f"{clock(r.speaking_s)} speaking"
+    if key == "fillers":
+        heard = f" + {len(r.hesitations)} um/uh heard" if r.hesitations else ""
+        return f"{r.fillers.total} in the words{heard}"
+    if key == "pauses" and r.pauses:
+        longest = max(r.pauses, key=lambda p: p.length)
+        return f"longest {longest.length:.1f} s at {clock(longest.start)}"
+    if key == "pitch" and r.voice is not None and r.voice.pitch_range_semitones is not None:
+        return f"range {r.voice.pitch_range_semitones:.1f} st ({r.voice.pitch_verdict})"
+    return ""
+
+
+def summary_cards(session: Session) -> list[Card]:
+    """The session in cards: answers, coverage, and delivery pooled over the answers."""
+    s = summarise(session)
+    cards = [Card("Answers", f"{s.answered} of {s.asked}", "", "analysed", "none",
+                  f"{clock(s.duration_s)} recorded")]
+    if s.guidance:
+        cards.append(Card("Points covered", f"{s.covered_first} of {s.guidance}", "",
+                          f"{s.covered_first / s.guidance:.0%} first try", "none",
+                          f"{s.covered} of {s.guidance} ({s.covered / s.guidance:.0%}) "
+                          "after follow-ups"))
+    timed = [r for r in session.reports if r.speaking_s]
+    speaking = sum(r.speaking_s or 0.0 for r in timed)
+    if speaking:
+        n = sum(r.fillers.total + len(r.hesitations) for r in timed)
+        rate = n / speaking * 60
+        cards.append(Card("Fillers a minute", f"{rate:.1f}/min",
+                          f"{FILLERS_PER_MIN:.1f}/min or fewer",
+                          *_judge(rate <= FILLERS_PER_MIN, "many"), f"{n} in all"))
+        paced = [r for r in timed if r.wpm is not None]
+        if paced:
+            wpm = sum(r.words for r in paced) / sum(r.speaking_s or 0.0 for r in paced) * 60
+            lo, hi = paced[0].wpm_band
+            cards.append(Card("Pace", f"{wpm:.0f} wpm", f"{lo:.0f}-{hi:.0f} wpm",
+                              *_judge(lo <= wpm <= hi, "slow" if wpm < lo else "fast"),
+                              f"{clock(speaking)} speaking"))
+    pitch = pitch_variation(session.reports)
+    if pitch is not None:
+        band = BANDS["pitch_variation_semitones"]
+        voiced = sum(1 for r in session.reports if r.voice and r.voice.voiced_s)
+        cards.append(Card("Pitch variation", f"{pitch:.1f} st", f"{band.low:.1f} st or more",
+                          *_judge(pitch >= (band.low or 0.0), "flat"),
+                          f"over {voiced} answer(s)"))
+    return cards
+
+
+def _judge(inside: bool, out_word: str) -> tuple[str, str]:
+    return ("in band", "in") if inside else (out_word, "out")
