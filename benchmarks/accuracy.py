@@ -1,12 +1,13 @@
 """How accurate is the analysis on text? Precision, recall and F1 against hand labels.
 
-    .venv/bin/python benchmarks/accuracy.py [--errors] [--test]
+    .venv/bin/python benchmarks/accuracy.py [--errors] [--test] [--holdout]
 
 First the content judge on tests/data/content/ (342 answers, 14 questions): per guidance
 point and overall, for the cues alone, the embedding model alone (a calibration fitted on
 train over the similarity features only, as benchmarks/fit_judge.py fits the shipped one)
 and the two combined (the shipped calibration), on the train and dev splits; ``--test``
-adds the sealed test split, which is scored once, when the judge is final.
+adds the sealed test split, ``--holdout`` the sealed holdout split (written after test/
+had been scored); each is scored once, when the judge is final.
 
 Reads every answer in tests/data/labelled/ (see its README.md), analyses the
 text with the built-in recruiter questions and prints Markdown tables: guidance
@@ -191,11 +192,15 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list every disagreement")
     parser.add_argument("--test", action="store_true",
                         help="also score the sealed test split (once, when the judge is final)")
+    parser.add_argument("--holdout", action="store_true",
+                        help="also score the sealed holdout split (once, when the judge is final)")
     parser.add_argument("--folder", type=Path, action="append",
                         help=f"labelled folder(s) (default: {LABELLED.relative_to(ROOT)} and "
                              "its heldout/)")
     args = parser.parse_args()
-    content_report(["train", "dev", *(["test"] if args.test else [])], args.errors)
+    splits = ["train", "dev", *(["test"] if args.test else []),
+                     *(["holdout"] if args.holdout else [])]
+    content_report(splits, args.errors)
     for folder in args.folder or [LABELLED, HELDOUT]:
         res = evaluate(folder)
         print(f"## {res.answers} labelled answers in {folder.resolve().relative_to(ROOT)}\n")
