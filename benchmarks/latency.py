@@ -1,7 +1,7 @@
 """How long does a person wait for their report? Batch against live transcription.
 
     .venv/bin/python benchmarks/latency.py [--speed 1] [--tail-silence 1.0]
-        [--threads N] [--int8] [--no-launch] [--no-own-windows]
+        [--threads N] [--int8] [--no-launch] [--no-own-windows] [--follow-up]
 
 Plays a 120 s answer of real meeting speech (AMI ES2004a, speakers A then D, from
 ../shared/eval/) through the session's ``Recorder`` interface, block by block at
@@ -12,7 +12,9 @@ audio second, the word error rate between the two transcripts, whether the
 reports' counts are identical, peak RSS, the start time of ``mockvoice --help``
 and the time from launching ``mockvoice practice`` to its first question being
 heard (taken when playback starts; needs the audio server, so it runs under
-``flock /tmp/mockvoice-audio.lock``).
+``flock /tmp/mockvoice-audio.lock``). ``--follow-up`` adds a live round with one
+follow-up question, replied to with jfk.flac: the wait from the answer's Enter to
+the follow-up being spoken, and from the reply's Enter to the report.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,35 +57,56 @@ BLOCK = SAMPLE_RATE // 10
 
 
 class PlaybackRecorder:
-    """A ``Recorder`` whose microphone is a file, played at ``speed`` times real time."""
+    """A ``Recorder`` whose microphone is a file, played at ``speed`` times real time:
+    ``samples`` for the answer, then each of ``replies`` for the follow-ups."""
 
-    def __init__(self, samples: np.ndarray, speed: float) -> None:
-        self.samples = samples
+    def __init__(self, samples: np.ndarray, speed: float,
+                 replies: tuple[np.ndarray, ...] = ()) -> None:
+        self.clips = [samples, *replies]
         self.speed = speed
-        self.ended = 0.0  # perf_counter when the answer ended
+        self.ended = 0.0  # perf_counter when the last recording ended
+        self.ends: list[float] = []  # ... and when each did
         self.at_end: Any = None  # called when the answer ends
 
     def record(self, path: Path, policy: StopPolicy, stop: threading.Event,
                listeners: list[Listener]) -> Recording:
+        samples = self.clips[min(len(self.ends), len(self.clips) - 1)]
         began = time.perf_counter()
         with GrowingWav(path) as wav:
-            for i in range(0, self.samples.size, BLOCK):
-                block = self.samples[i:i + BLOCK]
+            for i in range(0, samples.size, BLOCK):
+                block = samples[i:i + BLOCK]
                 due = began + (i + block.size) / SAMPLE_RATE / self.speed
                 time.sleep(max(0.0, due - time.perf_counter()))  # the block "arrives"
                 wav.write(block)
                 for listen in listeners:
                     listen(block, wav.seconds, level_dbfs(block))
         self.ended = time.perf_counter()
-        if self.at_end:
+        self.ends.append(self.ended)
+        if self.at_end and len(self.ends) == 1:
             self.at_end()
         return Recording(path, wav.seconds, "enter", -10.0)
+
+
+class TimingSpeaker(SilentSpeaker):
+    """Notes when each question starts to be spoken (the real speaker plays a WAV
+    synthesised before the round: the follow-ups' too)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[float] = []
+
+    def speak(self, text: str) -> None:
+        self.times.append(time.perf_counter())
+        super().speak(text)
 
 
 class TimingUI:
     def __init__(self) -> None:
         self.reported = 0.0
         self.report: AnswerReport | None = None
+
+    def follow_up(self, point: Any, number: int) -> None:
+        print(f"       follow-up {number} about {point.id}: {point.follow_up!r}")
 
     def question(self, number: int, total: int, question: Any) -> None:
         pass
@@ -103,11 +127,22 @@ class TimingUI:
         print(f"  warning: {message}")
 
 
+@dataclass
+class Round:
+    """One question of the real session loop, played from files, and its timings."""
+
+    wait: float  # from the end of the last recording (Enter) to the report
+    report: AnswerReport
+    transcript: Transcript  # the answer's, as stored
+    live: Any  # the answer's IncrementalTranscriber, or None (batch)
+    follow_up_after: list[float]  # from each Enter to the next follow-up being spoken
+
+
 def answer(samples: np.ndarray, transcriber: Any, speed: float, live: bool,
-           folder: Path) -> tuple[float, AnswerReport, Transcript, Any]:
-    """Run one question of the real session loop; returns the wait and what it made."""
+           folder: Path, replies: tuple[np.ndarray, ...] = ()) -> Round:
+    """Run one question of the real session loop, with a follow-up per reply given."""
     questions = load_question_set(builtin_path("recruiter"))
-    recorder, ui = PlaybackRecorder(samples, speed), TimingUI()
+    recorder, ui, speaker = PlaybackRecorder(samples, speed, replies), TimingUI(), TimingSpeaker()
     made: list[IncrementalTranscriber] = []
     done_before_enter: list[int] = []
     recorder.at_end = lambda: done_before_enter.extend(len(m.windows) for m in made)
@@ -117,19 +152,36 @@ def answer(samples: np.ndarray, transcriber: Any, speed: float, live: bool,
         return made[-1]
 
     session = new_session_dir(folder)
-    run_session(select(questions, "1"), questions, folder=session, speaker=SilentSpeaker(),
+    run_session(select(questions, "1"), questions, folder=session, speaker=speaker,
                 recorder=recorder, transcriber=transcriber, ui=ui,  # type: ignore[arg-type]
                 policy=lambda: StopPolicy(max_seconds=1e9), stop=threading.Event(),
-                incremental=factory if live else None)
+                incremental=factory if live else None, follow_ups=len(replies))
     assert ui.report is not None
-    stored = next(session.glob("*.transcript.json")).read_text()
+    stored = next(p for p in session.glob("*.transcript.json")
+                  if ".f" not in p.name).read_text()  # the answer's, not a reply's
     if made:
         after = made[0].windows[done_before_enter[0]:]
         print("       windows finished after Enter: " + ", ".join(
             f"{w.kind} {w.start_s:.1f}-{w.end_s:.1f} s "
             f"({'its draft' if w.from_draft else f'{w.seconds:.2f} s'})" for w in after))
-    return (ui.reported - recorder.ended, ui.report,
-            Transcript.from_dict(json.loads(stored)), made[0] if made else None)
+    asked = [t - e for t, e in zip(speaker.times[1:], recorder.ends, strict=False)]
+    return Round(ui.reported - recorder.ended, ui.report,
+                 Transcript.from_dict(json.loads(stored)), made[0] if made else None, asked)
+
+
+def follow_up_round(samples: np.ndarray, reply: np.ndarray, transcriber: Any,
+                    args: argparse.Namespace, folder: Path) -> None:
+    """The live round with one follow-up: the wait from the answer's Enter to the
+    follow-up being spoken, and from the reply's Enter to the report."""
+    reset_peak()
+    r = answer(samples, transcriber, args.speed, True, folder, (reply,))
+    got = r.report.follow_ups[0] if r.report.follow_ups else None
+    print(f"follow-up: spoken {r.follow_up_after[0]:.2f} s after the answer's Enter"
+          if r.follow_up_after else "follow-up: none asked (every point covered)")
+    if got is not None:
+        print(f"       reply ({reply.size / SAMPLE_RATE:.1f} s): {got.status}, made the point: "
+              f"{got.covered}; {got.transcript[:70]!r}")
+    print(f"       report {r.wait:.2f} s after the reply's Enter; peak RSS {peak_mb():.0f} MB")
 
 
 def plain(t: Transcript) -> str:
@@ -212,6 +264,10 @@ def main() -> None:
     parser.add_argument("--no-own-windows", action="store_true",
                         help="skip transcribing the whole answer in Whisper's own 30 s "
                         "windows (a quality comparison that takes over a minute)")
+    parser.add_argument("--follow-up", action="store_true",
+                        help="also a live round with one follow-up question, replied to "
+                        "with jfk.flac: the wait from Enter to the follow-up, and from the "
+                        "reply's Enter to the report")
     parser.add_argument("--save", type=Path, help="write both transcripts to this JSON file")
     parser.add_argument("--launch-only", action="store_true",
                         help="only the --help and first-question timings (run it under "
@@ -288,13 +344,13 @@ def answers(args: argparse.Namespace) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         reset_peak()
-        wait_b, report_b, batch, _ = answer(samples, transcriber, args.speed, False,
-                                            Path(tmp) / "batch")
+        r = answer(samples, transcriber, args.speed, False, Path(tmp) / "batch")
+        wait_b, report_b, batch = r.wait, r.report, r.transcript
         print(f"batch: wait {wait_b:.2f} s after the answer "
               f"({wait_b / seconds:.3f} compute s per audio s); peak RSS {peak_mb():.0f} MB")
         reset_peak()
-        wait_l, report_l, live, inc = answer(samples, transcriber, args.speed, True,
-                                             Path(tmp) / "live")
+        r = answer(samples, transcriber, args.speed, True, Path(tmp) / "live")
+        wait_l, report_l, live, inc = r.wait, r.report, r.transcript, r.live
         busy = sum(w.seconds for w in inc.windows)
         kinds = {k: sum(w.kind == k for w in inc.windows) for k in ("pause", "forced",
                                                                       "draft", "final")}
@@ -311,6 +367,9 @@ def answers(args: argparse.Namespace) -> None:
                   f"checked while the answer was spoken, "
                   f"{ahead.check.computed - ahead.checked} not (finished after Enter); "
                   f"{len(report_l.hesitations)} kept")
+        if args.follow_up:
+            reply = np.concatenate([load_audio(EVAL.parent / "jfk" / "jfk.flac"), room])
+            follow_up_round(samples, reply, transcriber, args, Path(tmp) / "follow-up")
     native = None
     if not args.no_own_windows:
         began = time.perf_counter()

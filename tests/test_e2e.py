@@ -212,9 +212,6 @@ class Output:
             t.join(30)
         return "".join(x for _, x in self.lines), "".join(self.err)
 
-    def when(self, start: str) -> float:
-        return next(t for t, line in self.lines if line.startswith(start))
-
 
 def test_an_answer_without_a_number_gets_a_follow_up(practice, achievement) -> None:
     rec, start = practice
@@ -230,10 +227,7 @@ def test_an_answer_without_a_number_gets_a_follow_up(practice, achievement) -> N
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     assert f"Follow-up: {FOLLOW_UP}" in out
-    # The decision is quick: the follow-up is announced (and then played) soon after the
-    # answer ended; the WAV's last write is when the recording stopped.
-    delay = output.when("Follow-up") - wav.stat().st_mtime
-    assert delay <= 1.5, f"the follow-up came {delay:.2f} s after the answer ended"
+    # How soon after Enter it comes is measured by benchmarks/latency.py --follow-up.
     folder = wav.parent
     assert reply.name == "q04-best-achievement.f1.wav"
     heard = json.loads((folder / "q04-best-achievement.f1.transcript.json").read_text())

@@ -37,7 +37,7 @@ from mockvoice.judge.meaning import JudgeAhead
 from mockvoice.pipeline import AnswerAudio, meaning_judge, report_answer
 from mockvoice.practice.followup import choose, covered_points, made, merge
 from mockvoice.questions import GuidancePoint, Question, QuestionSet
-from mockvoice.results import AnswerReport, FollowUp, Transcript
+from mockvoice.results import AnswerReport, FollowUp, Transcript, Word
 from mockvoice.store.files import answer_stem, write_json
 from mockvoice.store.sessions import Answer, Session
 from mockvoice.transcribe.incremental import IncrementalTranscriber, transcribe_windowed
@@ -204,7 +204,9 @@ class _Interviewer:
         report = self._report(question, heard)
         asked = []
         for reply, said in replies:
-            reply_report = self._report(question, said) if said is not None else None
+            # Delivery is the answer's own: a reply is judged on its words alone.
+            reply_report = (report_answer(said.transcript, question, judge=self.judge)
+                            if said is not None else None)
             if reply_report is not None and reply.status == "transcribed":
                 reply.status = "analysed"
             asked.append((FollowUp(str(reply.point), reply.question_text,
@@ -239,7 +241,7 @@ class _Interviewer:
             record.follow_ups.append(reply)
             self.ui.follow_up(point, reply.follow_up)
             self.speaker.speak(point.follow_up)
-            said = self._hear(reply)
+            said = self._hear(reply, after=heard)
             replies.append((reply, said))
             if said is None or not said.transcript.words:
                 if said is not None:
@@ -252,9 +254,10 @@ class _Interviewer:
             covered |= covered_points(said.transcript, question, self.judge or meaning_judge())
         return replies, True
 
-    def _hear(self, record: Answer) -> _Heard | None:
+    def _hear(self, record: Answer, after: _Heard | None = None) -> _Heard | None:
         """Record one answer or reply to its WAV, then transcribe it. None when it was
-        silent or interrupted (its status says which)."""
+        silent or interrupted (its status says which). For a reply, ``after`` is the
+        answer: its hesitation checks go on while the reply is spoken."""
         meter = FrameMeter()  # the hesitation check's measures, made while the person speaks
         voice = VoiceMeter()  # the voice (pitch, volume), measured while the person speaks
         # Whisper's second opinion on each hesitation, given while the live transcriber idles.
@@ -263,7 +266,8 @@ class _Interviewer:
         if live is not None:
             # While the person speaks: embed the settled sentences for the judge, then check
             # the hesitations found so far.
-            live.idle = JudgeAhead(meaning_judge(), then=ahead)
+            live.idle = JudgeAhead(meaning_judge(), then=ahead if after is None
+                                   else _FinishChecks(after))
         abandon = True
         try:
             if not self._record(record, [meter, voice], live):
@@ -332,6 +336,21 @@ class _Interviewer:
         with (self.ui.waiting("Checking the possible um/uh with Whisper…")
               if audio is not None and audio.check is not None else nullcontext()):
             return report_answer(heard.transcript, question, audio, judge=self.judge)
+
+
+class _FinishChecks:
+    """Idle work while a reply to a follow-up is spoken: the answer's hesitation checks
+    left at its Enter, so its report is ready soon after the reply's Enter. (Whisper's
+    checks run on the live transcriber's thread, never beside its decode.)"""
+
+    def __init__(self, answer: _Heard) -> None:
+        self._answer = answer
+
+    def __call__(self, audio: np.ndarray, words: list[Word], settled: int) -> bool:
+        a = self._answer
+        if a.rate != SAMPLE_RATE or not a.transcript.timed:
+            return False
+        return bool(a.ahead(a.samples, a.transcript.words, len(a.samples)))
 
 
 def _check(transcriber: Transcriber, model: BackgroundLoad) -> RememberedCheck | None:
