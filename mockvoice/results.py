@@ -16,6 +16,14 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
+def clock(seconds: float | None) -> str:
+    """A time in an answer as m:ss, rounded to the second; "-" when unknown."""
+    if seconds is None:
+        return "-"
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}:{s:02d}"
+
+
 @dataclass(frozen=True)
 class Word:
     """One transcribed word. Times are seconds from the start of the answer."""

@@ -29,6 +29,7 @@ from mockvoice.results import (
     Hesitation,
     Pause,
     Transcript,
+    clock,
 )
 
 if TYPE_CHECKING:
@@ -200,7 +201,7 @@ def _pace_tip(r: AnswerReport) -> str | None:
     if r.pauses:
         longest = max(r.pauses, key=lambda p: p.length)
         return (f"{len(r.pauses)} long pause(s), the longest {longest.length:.1f} s at "
-                f"{_clock(longest.start)}. Plan two or three points before you start, so you "
+                f"{clock(longest.start)}. Plan two or three points before you start, so you "
                 "always know what comes next.")
     if r.latency_s is not None and r.latency_s >= SLOW_START_S:
         return (f"You took {r.latency_s:.1f} s to start. Buy time out loud instead: "
@@ -213,7 +214,7 @@ def _filler_tip(r: AnswerReport) -> str | None:
     if f.bursts:
         b = max(f.bursts, key=lambda b: b.count)
         said = ", ".join(f'"{t.rstrip(",.?!")}"' for t in b.texts[:4])
-        return (f"{b.count} fillers in a row at {_clock(b.start)} ({said}): that is where you "
+        return (f"{b.count} fillers in a row at {clock(b.start)} ({said}): that is where you "
                 "lost the thread. Replay it, and practise that point until you can pause "
                 "silently instead.")
     # The "um"s heard in the audio that the transcript left out count like written ones.
@@ -244,9 +245,3 @@ def _language_tip(r: AnswerReport) -> str | None:
                 "Slow the first words of each sentence; pause rather than repeat.")
     return None
 
-
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    m, s = divmod(int(round(seconds)), 60)
-    return f"{m}:{s:02d}"

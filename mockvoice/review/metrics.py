@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mockvoice.analysis.core import FILLERS_PER_100_WORDS_TIP
-from mockvoice.results import AnswerReport
+from mockvoice.results import AnswerReport, clock
 from mockvoice.voice.report import BANDS, MONOTONE_SPREAD_ST
 
 # Fillers a minute at which the fillers tip starts: its 3 per 100 words at 140 wpm, the
@@ -52,13 +52,6 @@ def _grade(value: float | None, low: float | None, high: float | None,
                                                             and value > far_high)
         return FAR if far else OUT
     return IN
-
-
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    m, s = divmod(int(round(seconds)), 60)
-    return f"{m}:{s:02d}"
 
 
 def fillers_per_minute(r: AnswerReport) -> float | None:

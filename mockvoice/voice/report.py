@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from mockvoice.results import Word
+from mockvoice.results import Word, clock
 
 DOCS = "docs/voice.md"
 
@@ -125,10 +125,6 @@ def long_sentences(sentences: Sequence[Sequence[Word]],
     return found
 
 
-def _clock(seconds: float | None) -> str:
-    return "{}:{:02d}".format(*divmod(round(seconds or 0.0), 60))
-
-
 def voice_tips(r: VoiceReport) -> list[str]:
     """One concrete tip for each measure out of its band, in report order."""
     tips = []
@@ -143,7 +139,7 @@ def voice_tips(r: VoiceReport) -> list[str]:
                     f"{VARIATION_LIVELY_ST:.1f} or more): most of the answer sits on one note; "
                     "stress one word in every sentence.")
     if r.monotone:
-        where = ", ".join(f"{_clock(s.start)}-{_clock(s.end)}" for s in r.monotone[:3])
+        where = ", ".join(f"{clock(s.start)}-{clock(s.end)}" for s in r.monotone[:3])
         tips.append(f"Flat stretch at {where} (pitch within {MONOTONE_SPREAD_ST} semitones "
                     f"for {MONOTONE_WINDOW_S:.0f} s): replay it and say it again as if to one "
                     "person, with a rise on the new information.")
@@ -158,7 +154,7 @@ def voice_tips(r: VoiceReport) -> list[str]:
     if r.long_sentences:
         s = r.long_sentences[0]
         tips.append(f"{len(r.long_sentences)} sentence(s) over {LONG_SENTENCE_WORDS} words; the "
-                    f"first, {s.words} words at {_clock(s.start)} (\"{s.text}\"): end it where "
+                    f"first, {s.words} words at {clock(s.start)} (\"{s.text}\"): end it where "
                     "you say \"and\" or \"so\", and pause.")
     return tips
 
@@ -169,11 +165,11 @@ def _pace_tip(r: VoiceReport) -> list[str]:
     out = [w for w in r.pace_over_time if not lo <= w.wpm <= hi]
     if r.pace_trend in ("speeding up", "slowing down"):
         first, last = r.pace_over_time[0], r.pace_over_time[-1]
-        return [f"You were {r.pace_trend}: {first.wpm:.0f} wpm at {_clock(first.start)}, "
-                f"{last.wpm:.0f} wpm by {_clock(last.start)} ({lo:.0f}-{hi:.0f} is the band): "
+        return [f"You were {r.pace_trend}: {first.wpm:.0f} wpm at {clock(first.start)}, "
+                f"{last.wpm:.0f} wpm by {clock(last.start)} ({lo:.0f}-{hi:.0f} is the band): "
                 "keep the opening's pace, and pause at each full stop to reset it."]
     if out:
-        where = ", ".join(f"{w.wpm:.0f} wpm at {_clock(w.start)}-{_clock(w.end)}" for w in out[:3])
+        where = ", ".join(f"{w.wpm:.0f} wpm at {clock(w.start)}-{clock(w.end)}" for w in out[:3])
         return [f"Pace out of the {lo:.0f}-{hi:.0f} wpm band: {where}. Replay that part; "
                 "slow down with a pause after each point, or speed up by cutting the fillers."]
     return []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from mockvoice.results import clock
 from mockvoice.voice.report import VoiceReport
 
 WIDTH = 720  # viewBox units; the page scales the chart to its column
@@ -49,10 +50,6 @@ def shape(tag: str, text: str = "", **attrs: float | str) -> Shape:
 
 def _num(v: float | str) -> str:
     return v if isinstance(v, str) else f"{v:.1f}".removesuffix(".0")
-
-
-def clock(seconds: float) -> str:
-    return "{}:{:02d}".format(*divmod(round(seconds), 60))
 
 
 class Frame:
