@@ -23,6 +23,21 @@ A finding is a hit when it lies within 0.3 s of a labelled filler (the gap
 between their spans, 0 when they overlap); each label is matched at most once.
 Prints precision, recall and F1 per method, per part of the set, and what was
 found on jfk.flac alone (should be nothing).
+
+Two sets of real speech nothing was tuned on are scored the way the practice report
+finds hesitations (the filler prompt, the audio, the Whisper check), each its own run:
+
+    .venv/bin/python benchmarks/build_fluent_set.py   # once: benchmarks/out/fluent
+    .venv/bin/python benchmarks/fillers.py --fluent [benchmarks/out/fluent] [-v]
+    .venv/bin/python benchmarks/fillers.py --ami [../shared/eval/ami-fillers] [-v]
+
+- ``--fluent``: read speech with no filled pause, so every hesitation reported is a false
+  one: reported per minute of audio, for the tuned and the held-out part (-v: per clip);
+- ``--ami``: AMI meeting clips with AMI's word times: um/uh precision and recall, a hit
+  being a finding that starts within 0.3 s of a labelled um/uh's start, with all the
+  labels and without those AMI or its README flags (overlapping speech, known timing
+  issues, ...). A finding near another labelled sound (hmm, mm, a backchannel, a flagged
+  entry left out) is neither a hit nor a false one.
 """
 
 from __future__ import annotations
@@ -45,8 +60,12 @@ sys.path.insert(0, str(ROOT))
 from mockvoice.analysis.fillers import default_vocabulary, find_fillers  # noqa: E402
 from mockvoice.analysis.tokens import tokenise  # noqa: E402
 from mockvoice.hesitation.check import WhisperFillerCheck  # noqa: E402
-from mockvoice.hesitation.detect import detect_hesitations, locate_text_fillers  # noqa: E402
-from mockvoice.results import Transcript, Word  # noqa: E402
+from mockvoice.hesitation.detect import (  # noqa: E402
+    detect_hesitations,
+    findings,
+    locate_text_fillers,
+)
+from mockvoice.results import Hesitation, Transcript, Word  # noqa: E402
 from mockvoice.transcribe.whisper import FILLER_PROMPT, WhisperTranscriber, load_audio  # noqa: E402
 
 HIT_WINDOW_S = 0.3
@@ -81,15 +100,20 @@ class Score:
 
 def score(found: list[Span], labels: list[Span]) -> Score:
     """Greedy one-to-one matching, closest pairs first."""
-    pairs = sorted((max(0.0, f[0] - lab[1], lab[0] - f[1]), i, j)
-                   for i, f in enumerate(found) for j, lab in enumerate(labels))
+    used_f, used_l = _match([(max(0.0, f[0] - lab[1], lab[0] - f[1]), i, j)
+                             for i, f in enumerate(found) for j, lab in enumerate(labels)])
+    return Score(len(used_f), len(found) - len(used_f), len(labels) - len(used_l))
+
+
+def _match(pairs: list[tuple[float, int, int]]) -> tuple[set[int], set[int]]:
+    """The findings and labels matched one to one, closest pairs first, within the window."""
     used_f: set[int] = set()
     used_l: set[int] = set()
-    for distance, i, j in pairs:
+    for distance, i, j in sorted(pairs):
         if distance <= HIT_WINDOW_S and i not in used_f and j not in used_l:
             used_f.add(i)
             used_l.add(j)
-    return Score(len(used_f), len(found) - len(used_f), len(labels) - len(used_l))
+    return used_f, used_l
 
 
 def text_hesitations(words: list[Word]) -> list[Span]:
@@ -101,16 +125,19 @@ def text_hesitations(words: list[Word]) -> list[Span]:
             if w.start is not None and w.start in starts]
 
 
-def transcripts(folder: Path, names: list[str]) -> dict[tuple[str, str], Transcript]:
-    """Both transcripts of every clip, from the cache when the clip, the prompt and the
+def transcripts(folder: Path, names: list[str], *, cache: Path | None = None,
+                modes: Sequence[str] = ("plain", "prompt")) -> dict[tuple[str, str], Transcript]:
+    """The transcripts of every clip (``folder/NAME.flac``; ``modes``: without a prompt,
+    with the filler prompt), from the cache when the clip, the prompt and the
     transcriber's code are unchanged."""
-    cache = folder / "transcripts"
-    cache.mkdir(exist_ok=True)
+    cache = cache or folder / "transcripts"
+    cache.mkdir(parents=True, exist_ok=True)
     model: dict[str, WhisperTranscriber] = {}
     out: dict[tuple[str, str], Transcript] = {}
+    prompts = {"plain": None, "prompt": FILLER_PROMPT}
     for name in names:
         audio = folder / f"{name}.flac"
-        for mode, prompt in (("plain", None), ("prompt", FILLER_PROMPT)):
+        for mode, prompt in ((m, prompts[m]) for m in modes):
             code = b"".join((ROOT / "mockvoice" / f).read_bytes()
                             for f in ("transcribe/whisper.py", "transcribe/patches.py"))
             key = hashlib.sha256(audio.read_bytes() + str(prompt).encode() + code).hexdigest()[:16]
@@ -168,27 +195,133 @@ def part(name: str) -> str:
     return "inserted" if "+" in name else "ami/jfk"
 
 
+def reported(samples: np.ndarray, words: list[Word],
+             check: TimedCheck) -> tuple[list[Span], list[Hesitation], int]:
+    """What the practice report gives: the text's hesitations (moved to the steady vowel
+    each stands for), the hesitations heard in the audio and confirmed by the check, and
+    how many findings the check was asked about."""
+    text = text_hesitations(words)
+    starts = [a for a, _ in text]
+    heard = detect_hesitations(samples, words, text_fillers=starts, check=check)
+    asked = len(findings(samples, words, text_fillers=starts))
+    located = [(a, a + e - s) for a, (s, e) in
+               zip(locate_text_fillers(samples, words, starts), text, strict=True)]
+    return located, heard, asked
+
+
+def fluent(folder: Path, check: TimedCheck, verbose: bool) -> None:
+    """False reports a minute on read speech with no filled pause, per part of the set."""
+    index = json.loads((folder / "index.json").read_text())
+    texts = transcripts(folder, list(index), modes=("prompt",))
+    rows: dict[str, list[tuple[float, int, int, int]]] = {}
+    for name, clip in index.items():
+        samples = load_audio(folder / clip["file"])
+        words = texts[name, "prompt"].words
+        text, heard, asked = reported(samples, words, check)
+        rows.setdefault(clip["part"], []).append((clip["duration_s"], len(text), len(heard),
+                                                  asked))
+        if verbose and (text or heard or asked):
+            print(f"{name} ({clip['part']}, {clip['duration_s']:.0f} s): text {len(text)} "
+                  f"heard {len(heard)} of {asked} checked")
+            for h in heard:
+                print(f"    {h.start:.2f} {h.kind}: {h.evidence}")
+            print("    " + " ".join(f"{w.text}[{w.start:.2f}-{w.end:.2f}]" for w in words))
+    print(f"fluent read speech ({folder}); Whisper tiny.en, filler prompt, audio + check")
+    print(f"{'part':8} {'clips':>5} {'min':>5}  {'text':>4} {'heard':>5} {'/min':>5}  checked")
+    for part, got in sorted(rows.items(), key=lambda kv: kv[0] != "tuned"):
+        minutes = sum(r[0] for r in got) / 60
+        text, heard, asked = (sum(r[i] for r in got) for i in (1, 2, 3))
+        print(f"{part:8} {len(got):5d} {minutes:5.1f}  {text:4d} {heard:5d} "
+              f"{(text + heard) / minutes:5.2f}  {asked}")
+
+
+def ami(folder: Path, check: TimedCheck, verbose: bool) -> None:
+    """um/uh precision and recall on AMI clips with AMI's word times, with and without
+    the flagged entries."""
+    entries = json.loads((folder / "fillers.json").read_text())
+    names = sorted({Path(e["file"]).stem for e in entries} |
+                   {Path(c["file"]).stem for c in json.loads((folder / "manifest.json")
+                                                              .read_text())})
+    texts = transcripts(folder / "audio", names, modes=("prompt",),
+                        cache=ROOT / "benchmarks/out/transcripts" / folder.name)
+    scores = {"all labels": Score(), "unflagged only": Score()}
+    for name in names:
+        samples = load_audio(folder / "audio" / f"{name}.flac")
+        words = texts[name, "prompt"].words
+        text, heard, _ = reported(samples, words, check)
+        found = sorted([a for a, _ in text] + [h.start for h in heard])
+        mine = [e for e in entries if Path(e["file"]).stem == name]
+        for variant, s in scores.items():
+            target = [e for e in mine if e["word"].lower() in FILLERS_UM_UH
+                      and e["category"] == "filled_pause" and not e["truncated"]
+                      and (variant == "all labels" or not e["flags"])]
+            other = [e["start"] for e in mine if e not in target]
+            got = score_starts(found, [e["start"] for e in target], other)
+            s.add(got)
+            if verbose and variant == "all labels":
+                print(f"{name}: um/uh {[round(e['start'], 2) for e in target]} found "
+                      f"{[round(t, 2) for t in found]} {got}")
+    print(f"AMI um/uh ({folder}); hit = a finding starting within {HIT_WINDOW_S} s of a "
+          "labelled start; Whisper tiny.en, filler prompt, audio + check")
+    for variant, s in scores.items():
+        print(f"  {variant:15} precision {s.precision:.2f} recall {s.recall:.2f}   "
+              f"hits {s.hits} false {s.false} missed {s.missed}")
+
+
+FILLERS_UM_UH = ("um", "uh")
+
+
+def score_starts(found: list[float], labels: list[float], other: list[float]) -> Score:
+    """Greedy one-to-one matching of start times, closest first; an unmatched finding near
+    ``other`` (a sound labelled but not scored) is not counted as false."""
+    used_f, used_l = _match([(abs(f - lab), i, j) for i, f in enumerate(found)
+                             for j, lab in enumerate(labels)])
+    false = sum(1 for i, f in enumerate(found) if i not in used_f
+                and not any(abs(f - o) <= HIT_WINDOW_S for o in other))
+    return Score(len(used_f), false, len(labels) - len(used_l))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=ROOT / "benchmarks/out/fillers")
+    parser.add_argument("--fluent", type=Path, nargs="?", const=ROOT / "benchmarks/out/fluent",
+                        help="score the fluent set instead (false reports a minute)")
+    parser.add_argument("--ami", type=Path, nargs="?",
+                        const=ROOT / "../shared/eval/ami-fillers",
+                        help="score the AMI clips instead (um/uh precision and recall)")
     parser.add_argument("-v", "--verbose", action="store_true", help="every clip's findings")
     args = parser.parse_args()
-    index = json.loads((args.set / "labels.json").read_text())
-    texts = transcripts(args.set, list(index))
+    check = TimedCheck(WhisperFillerCheck(WhisperTranscriber("tiny.en").whisper_model(),
+                                          prompt=FILLER_PROMPT), args.verbose)
+    if args.fluent or args.ami:
+        begun = time.perf_counter()
+        if args.fluent:
+            fluent(args.fluent.resolve(), check, args.verbose)
+        if args.ami:
+            ami(args.ami.resolve(), check, args.verbose)
+        if check.calls:
+            print(f"Whisper check: {check.calls} findings, "
+                  f"{check.seconds / check.calls:.2f} s each; {time.perf_counter() - begun:.0f} s")
+        return
+    labelled(args.set, check, args.verbose)
+
+
+def labelled(folder: Path, check: TimedCheck, verbose: bool) -> None:
+    """Each way of finding hesitations against the labelled set in ``folder``."""
+    index = json.loads((folder / "labels.json").read_text())
+    texts = transcripts(folder, list(index))
     # method: (transcript, audio checks, Whisper's second opinion on them)
     methods = {"text only": ("plain", False, False),
                "text, filler prompt": ("prompt", False, False),
                "text + audio": ("plain", True, False),
                "text, filler prompt + audio": ("prompt", True, False),
                "prompt + audio + Whisper check": ("prompt", True, True)}
-    check = TimedCheck(WhisperFillerCheck(WhisperTranscriber("tiny.en").whisper_model(),
-                                          prompt=FILLER_PROMPT), args.verbose)
     totals = {m: Score() for m in methods}
     parts: dict[tuple[str, str], Score] = {}
     on_jfk: dict[str, int] = {}
     for name, clip in index.items():
         labels = [(f["start"], f["end"]) for f in clip["fillers"]]
-        samples = load_audio(args.set / clip["file"])
+        samples = load_audio(folder / clip["file"])
         for method, (mode, audio, confirm) in methods.items():
             words = texts[name, mode].words
             found = text_hesitations(words)
@@ -206,7 +339,7 @@ def main() -> None:
             parts.setdefault((method, part(name)), Score()).add(s)
             if name == "jfk":
                 on_jfk[method] = len(found)
-            if args.verbose and confirm:
+            if verbose and confirm:
                 print(f"{name}: labels {[round(a, 2) for a, _ in labels]} found "
                       f"{[round(a, 2) for a, _ in found]} {s}")
                 for h in extra:

@@ -24,8 +24,8 @@ from mockvoice.analysis.fillers import default_vocabulary, find_fillers
 from mockvoice.analysis.tokens import tokenise
 from mockvoice.audio.frames import FrameMeter
 from mockvoice.hesitation.check import RememberedCheck
-from mockvoice.hesitation.detect import confirm, findings
-from mockvoice.results import Hesitation, Word
+from mockvoice.hesitation.detect import Finding, confirm, findings
+from mockvoice.results import Word
 
 
 def text_filler_starts(words: Sequence[Word]) -> list[float]:
@@ -48,7 +48,7 @@ class CheckAhead:
         self._meter = meter
         self.check: RememberedCheck | None = None
         self._state: tuple[int, int] | None = None
-        self._todo: list[tuple[float, float, bool]] = []  # start, length, lone
+        self._todo: list[Finding] = []
         self._done: set[tuple[object, ...]] = set()  # inputs of the findings checked
         self.checked = 0  # findings checked ahead
 
@@ -66,11 +66,12 @@ class CheckAhead:
             self._state = settled, len(words)
             frames = self._meter.frames(audio)
             found = findings(audio, words, text_fillers=text_filler_starts(words), frames=frames)
-            self._todo = [(h.start, h.length, f.lone) for f in found
+            self._todo = [f for f in found
                           if check.check.inputs(audio, words, (h := f.hesitation).start,
                                                 h.start + h.length)[1] <= settled]
         while self._todo:
-            start, length, lone = self._todo[0]
+            h, lone = self._todo[0].hesitation, self._todo[0].lone
+            start, length = h.start, h.length
             key = check.check.inputs(audio, words, start, start + length)
             if key in self._done:
                 self._todo.pop(0)
@@ -80,7 +81,7 @@ class CheckAhead:
                 # if Enter comes now, the answer waits for one part (0.6-0.8 s), not all.
                 check.odds(audio, words, start, start + length)
                 return True
-            confirm(Hesitation(start, length, "", ""), audio, words, check, lone=lone)
+            confirm(h, audio, words, check, lone=lone)
             self._done.add(key)
             self._todo.pop(0)
             self.checked += 1

@@ -30,52 +30,22 @@ from typing import Protocol
 
 import numpy as np
 
-from mockvoice.audio.frames import HOP_S, SAMPLE_RATE, VOICED, WINDOW_S, Frames, measure
+from mockvoice.audio.frames import HOP_S, SAMPLE_RATE, Frames, measure
+from mockvoice.hesitation.options import HesitationOptions
+from mockvoice.hesitation.vowels import (
+    frame_range,
+    steady_runs,
+    true_runs,
+    typical_pitch,
+    voice_beyond,
+    voiced_frames,
+    voiced_s,
+)
 from mockvoice.hesitation.words import expected_length, hum
 from mockvoice.results import Hesitation, Word
 
-
-@dataclass(frozen=True)
-class HesitationOptions:
-    min_gap_s: float = 0.35  # a shorter gap is an ordinary breath between words
-    min_vowel_s: float = 0.14  # shortest steady vowel that counts ("uh" can be short)
-    min_voicing: float = VOICED  # normalised autocorrelation at the pitch period
-    max_pitch_spread: float = 0.10  # median |log2| distance from the run's pitch (≈4 %)
-    max_spectral_flux_db: float = 4.5  # median band-shape change between frames 20 ms apart
-    below_speech_db: float = 28.0  # quieter than the speech level by more: crosstalk, noise
-    above_floor_db: float = 12.0  # must stand out from the background this much
-    min_level_dbfs: float = -60.0
-    # Fillers are said low in the speaker's range; a steady vowel pitched well above the
-    # speaker's typical pitch is a stressed word (on the labelled sets: 1.17-1.27x, while
-    # the only real "um"s in them, AMI speaker B's in her own speech, are 0.93x and 1.03x).
-    max_pitch_ratio: float = 1.15
-    stretch_factor: float = 1.3  # a word this many times its expected length ...
-    stretch_extra_s: float = 0.25  # ... and at least this much longer is "stretched"
-    # Inside a word a short steady vowel is too often the word's own, drawn out.
-    min_stretched_vowel_s: float = 0.30
-    # ... and the word's own voice must be heard in its span, before or after the vowel.
-    word_voice_s: float = 0.05
-    merge_s: float = 0.20  # runs closer than this are one hesitation ("uh uh")
-    # Whisper often times a text "um" late (or gives it no length): the steady vowel it
-    # stands for is looked for this far before and after the word's start.
-    text_search_s: tuple[float, float] = (1.0, 0.5)
-    # With a FillerCheck (Whisper), a finding whose odds for an "um" at its place fall
-    # below this is dropped. Whisper rarely writes fillers, so even a real dropped "um"
-    # scores below zero (-3 to -10.5 on the labelled set); a drawn-out word scores -12
-    # or lower. Tuned on benchmarks/fillers.py's set: see README "## Hesitations".
-    min_odds: float = -11.0
-    # With a FillerCheck, each finding is also cut out of its crop. A filler the text left
-    # out is a sound of its own: the words as written stay as likely without it, or become
-    # likelier. A sound that belongs to the words (a syllable drawn out, a word Whisper
-    # dropped, someone else's speech) takes their likelihood with it. A finding whose
-    # removal costs the words more than this (natural log) is dropped; on the labelled
-    # sets real "um"s cost -7.2 at most, most of them about 0.
-    min_removal_gain: float = -8.0
-    # A steady vowel in a stretched word with none of the word's own voice beside it is
-    # not reported without a check (it may be the word itself, drawn out). With one it
-    # is, if cutting it out leaves the words this likely: on the labelled sets the drawn-out
-    # words cost -3.3 and below, the "um"s folded into a word -1.5 and above.
-    min_lone_removal_gain: float = -2.0
+__all__ = ["SAMPLE_RATE", "FillerCheck", "Finding", "Frames", "Hesitation", "HesitationOptions",
+           "confirm", "detect_hesitations", "findings", "locate_text_fillers", "typical_pitch"]
 
 
 class FillerCheck(Protocol):
@@ -142,20 +112,29 @@ def findings(samples: np.ndarray, words: Sequence[Word], *, text_fillers: Iterab
 
 def confirm(h: Hesitation, samples: np.ndarray, words: Sequence[Word], check: FillerCheck,
             options: HesitationOptions | None = None, *, lone: bool = False) -> Hesitation | None:
-    """The finding with the check's odds in its evidence, or None when the check drops it:
-    odds below ``options.min_odds``, a real word heard where it is, or cutting it out of
-    the audio costs the written words more than ``options.min_removal_gain`` (than
-    ``min_lone_removal_gain`` for a steady vowel alone in a stretched word)."""
+    """The finding with the check's odds in its evidence, or None when the check drops it
+    or cannot settle it: odds below :func:`required_odds`, a real word heard where it is,
+    or cutting it out of the audio costs the written words more than
+    ``options.min_removal_gain`` (than ``min_lone_removal_gain`` for a steady vowel alone
+    in a stretched word)."""
     opts = options or HesitationOptions()
     start, end = h.start, h.start + h.length
     odds = check.odds(samples, words, start, end)
-    if odds < opts.min_odds or check.dropped_words(samples, words, start, end):
+    if odds < required_odds(h, opts) or check.dropped_words(samples, words, start, end):
         return None
     gain = check.removal_gain(samples, words, start, end)
     if gain < (opts.min_lone_removal_gain if lone else opts.min_removal_gain):
         return None
     return Hesitation(h.start, h.length, h.kind,
                       f"{h.evidence}; Whisper odds {odds:+.1f}, without it {gain:+.1f}")
+
+
+def required_odds(h: Hesitation, options: HesitationOptions | None = None) -> float:
+    """The check's odds a finding needs: ``min_odds``; ``min_stretched_odds`` inside a
+    stretched word; at least ``min_short_odds`` when shorter than ``short_vowel_s``."""
+    opts = options or HesitationOptions()
+    need = opts.min_stretched_odds if h.kind == "stretched" else opts.min_odds
+    return max(need, opts.min_short_odds) if h.length < opts.short_vowel_s else need
 
 
 def locate_text_fillers(
@@ -190,22 +169,9 @@ def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[floa
     # and the gap they leave is where their sound is looked for.
     said = {round(t, 3) for t in text_fillers}
     content = [w for w in words if w.start is None or round(w.start, 3) not in said]
-    found: list[Hesitation] = []
-    lone: list[Hesitation] = []  # alone in a stretched word: for a check to confirm
-    highest = opts.max_pitch_ratio * typical_pitch(frames, opts)
-    for start, end, kind, why in _candidates(content, len(x) / SAMPLE_RATE, opts):
-        for a, b, f0 in _steady_runs(frames, start, end, opts):
-            if f0 > highest or (kind == "stretched" and b - a < opts.min_stretched_vowel_s):
-                continue
-            length = b - a
-            h = Hesitation(start=round(a, 2), length=round(length, 2), kind=kind,
-                           evidence=f"steady voice {length:.2f} s at {f0:.0f} Hz {why}")
-            if kind == "stretched" and max(_voiced_s(frames, start, a, opts),
-                                           _voiced_s(frames, b, end, opts)) < opts.word_voice_s:
-                lone.append(h)
-            else:
-                found.append(h)
+    found, lone, aside = _heard(frames, _candidates(content, len(x) / SAMPLE_RATE, opts), opts)
     found = _dedupe(found, opts.merge_s)
+    pool = _dedupe(found + aside, opts.merge_s)  # the vowels a text filler may stand for
     before, after = opts.text_search_s
     ends = {round(w.start, 3): float(w.end) for w in words
             if w.start is not None and w.end is not None}
@@ -213,11 +179,13 @@ def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[floa
     for t in text_fillers:
         end = max(t, ends.get(round(t, 3), t))
         near = [(max(0.0, h.start - end, t - h.start - h.length), i)
-                for i, h in enumerate(found)
+                for i, h in enumerate(pool)
                 if t - before <= h.start + h.length and h.start <= end + after]
         if near:
-            h = found.pop(min(near)[1])
+            h = pool.pop(min(near)[1])
             located.append(h.start)
+            found = [g for g in found if not (g.start < h.start + h.length
+                                              and h.start < g.start + g.length)]
         else:
             located.append(_voice_in_gap(frames, content, t, opts) or t)
     # A lone vowel near a finding or a text filler is that one again.
@@ -230,34 +198,37 @@ def _analyse(samples: np.ndarray, words: Sequence[Word], text_fillers: list[floa
     return sorted(every, key=lambda f: f.hesitation.start), located
 
 
-def _frame_range(frames: Frames, start: float, end: float) -> tuple[int, int]:
-    """[first, last) indexes of the frames whose window lies in [start, end] seconds."""
-    return (max(0, int(round(start / HOP_S))),
-            min(len(frames.level_db), int(round((end - WINDOW_S) / HOP_S)) + 1))
-
-
-def _voiced_s(frames: Frames, start: float, end: float, opts: HesitationOptions) -> float:
-    """Seconds of loud voiced frames in [start, end]."""
-    first, last = _frame_range(frames, start, end)
-    if last <= first:
-        return 0.0
-    return float(_voiced(frames, opts)[first:last].sum()) * HOP_S
-
-
-def _voiced(frames: Frames, opts: HesitationOptions) -> np.ndarray:
-    """Which frames are voiced and loud enough: near the speech, above the background."""
-    loud = max(frames.speech_db - opts.below_speech_db, frames.floor_db + opts.above_floor_db,
-               opts.min_level_dbfs)
-    return (frames.level_db > loud) & (frames.voicing >= opts.min_voicing)
-
-
-def typical_pitch(frames: Frames, opts: HesitationOptions | None = None) -> float:
-    """The speaker's median pitch (Hz) over loud voiced frames; infinity with too few."""
-    opts = opts or HesitationOptions()
-    voiced = _voiced(frames, opts) & (frames.f0 > 0)
-    if int(voiced.sum()) < 10:  # 0.1 s of voice: not enough to know the speaker by
-        return float("inf")
-    return float(np.median(frames.f0[voiced]))
+def _heard(frames: Frames, candidates: list[tuple[float, float, str, str]],
+           opts: HesitationOptions) -> tuple[list[Hesitation], list[Hesitation], list[Hesitation]]:
+    """The steady vowels of the candidates: (found, lone, aside). ``found`` may be
+    hesitations; ``lone`` ones, alone in a stretched word, only if a check confirms them;
+    ``aside`` are not (a word's own vowel, or in a gap of unwritten words), but a filler
+    the text has may stand for one of them."""
+    found: list[Hesitation] = []
+    lone: list[Hesitation] = []
+    aside: list[Hesitation] = []
+    highest = opts.max_pitch_ratio * typical_pitch(frames, opts)
+    for start, end, kind, why in candidates:
+        runs = steady_runs(frames, start, end, opts)
+        # Words Whisper did not write: no pause, and nothing a check can settle.
+        unwritten = kind == "gap" and (voiced_s(frames, start, end, opts)
+                                       - sum(b - a for a, b, _ in runs)
+                                       > opts.max_unwritten_voice_s)
+        for a, b, f0 in runs:
+            if f0 > highest or (kind == "stretched" and b - a < opts.min_stretched_vowel_s):
+                continue
+            length = b - a
+            h = Hesitation(start=round(a, 2), length=round(length, 2), kind=kind,
+                           evidence=f"steady voice {length:.2f} s at {f0:.0f} Hz {why}")
+            if unwritten or (kind == "gap" and length < opts.edge_vowel_s
+                             and voice_beyond(frames, a, b, opts) >= opts.edge_voice_s):
+                aside.append(h)  # unwritten words, or its voice runs on into a word's
+            elif kind == "stretched" and max(voiced_s(frames, start, a, opts),
+                                             voiced_s(frames, b, end, opts)) < opts.word_voice_s:
+                lone.append(h)
+            else:
+                found.append(h)
+    return found, lone, aside
 
 
 def _voice_in_gap(frames: Frames, content: Sequence[Word], t: float,
@@ -271,11 +242,11 @@ def _voice_in_gap(frames: Frames, content: Sequence[Word], t: float,
     start = max((float(w.end or 0.0) for w in timed if float(w.start or 0.0) <= t), default=0.0)
     end = min((float(w.start or 0.0) for w in timed if float(w.start or 0.0) > t),
               default=len(frames.level_db) * HOP_S)
-    first, last = _frame_range(frames, start, end)
+    first, last = frame_range(frames, start, end)
     if last - first < 2:
         return None
-    voiced = _voiced(frames, opts)[first:last]
-    runs = [(a, b) for a, b in _true_runs(voiced, max_hole=2) if (b - a) * HOP_S >= 0.1]
+    voiced = voiced_frames(frames, opts)[first:last]
+    runs = [(a, b) for a, b in true_runs(voiced, max_hole=2) if (b - a) * HOP_S >= 0.1]
     return round((runs[0][0] + first) * HOP_S, 2) if runs else None
 
 
@@ -309,61 +280,6 @@ def _candidates(words: Sequence[Word], duration: float,
         spans.append((previous_end, duration, "gap",
                       f"in a {duration - previous_end:.1f} s gap after {previous}"))
     return spans
-
-
-def _steady_runs(frames: Frames, start: float, end: float,
-                 opts: HesitationOptions) -> list[tuple[float, float, float]]:
-    """(start, end, pitch) of each steady vowel inside [start, end] seconds."""
-    first, last = _frame_range(frames, start, end)
-    if last - first < 2:
-        return []
-    voiced = _voiced(frames, opts)[first:last]
-    runs: list[tuple[float, float, float]] = []
-    for a, b in _true_runs(voiced, max_hole=2):
-        a, b = a + first, b + first
-        if (b - a) * HOP_S < opts.min_vowel_s:
-            continue
-        steady = _steady_part(frames, a, b, opts)
-        if steady is not None:
-            runs.append(steady)
-    return runs
-
-
-def _steady_part(frames: Frames, a: int, b: int,
-                 opts: HesitationOptions) -> tuple[float, float, float] | None:
-    """The run [a, b) as (start, end, pitch) if its pitch and spectrum hold still."""
-    f0 = frames.f0[a:b]
-    pitched = f0[f0 > 0]
-    if len(pitched) == 0:
-        return None
-    # Autocorrelation sometimes picks twice the period: judge pitch modulo an octave, as an
-    # angle on the octave circle (a plain median of 80 and 160 Hz frames would be 120 Hz).
-    angle = 2 * np.pi * np.log2(pitched)
-    centre = float(np.angle(np.exp(1j * angle).mean()))
-    spread = np.abs(np.angle(np.exp(1j * (angle - centre)))) / (2 * np.pi)
-    if float(np.median(spread)) > opts.max_pitch_spread:
-        return None
-    # The pitch reported: the run's median among the frames in its most common octave.
-    octave = np.round(np.log2(pitched) - centre / (2 * np.pi))
-    common = np.bincount((octave - octave.min()).astype(int)).argmax() + octave.min()
-    pitch = float(np.median(pitched[octave == common]))
-    shape = frames.shape_db[a:b]
-    if len(shape) > 2:
-        flux = np.abs(shape[2:] - shape[:-2]).mean(axis=1)
-        if float(np.median(flux)) > opts.max_spectral_flux_db:
-            return None
-    return a * HOP_S, (b - 1) * HOP_S + WINDOW_S, pitch
-
-
-def _true_runs(mask: np.ndarray, *, max_hole: int) -> list[tuple[int, int]]:
-    """[start, end) index ranges where ``mask`` is true, bridging holes up to ``max_hole``."""
-    runs: list[tuple[int, int]] = []
-    for i in np.flatnonzero(mask):
-        if runs and i - runs[-1][1] <= max_hole:
-            runs[-1] = (runs[-1][0], int(i) + 1)
-        else:
-            runs.append((int(i), int(i) + 1))
-    return runs
 
 
 def _dedupe(found: list[Hesitation], merge_s: float) -> list[Hesitation]:
