@@ -72,7 +72,8 @@ def meaning_judge() -> MeaningJudge:
 def hesitations(transcript: Transcript, audio: AnswerAudio) -> list[Hesitation] | None:
     """The hesitations the transcript left out, or None when they could not be looked for
     (untimed words, unreadable audio). An extra the report can do without: a failure is
-    logged, never fatal; a failed Whisper check leaves the findings of the audio alone."""
+    logged, never fatal. A failed Whisper check settles nothing, so nothing is reported:
+    a finding the check cannot settle is left out."""
     if not transcript.timed:
         return None
     from mockvoice.hesitation.ahead import text_filler_starts
@@ -80,14 +81,12 @@ def hesitations(transcript: Transcript, audio: AnswerAudio) -> list[Hesitation] 
 
     said = text_filler_starts(transcript.words)  # the text's own um/uh
     try:
-        try:
-            return detect_hesitations(audio.samples, transcript.words, text_fillers=said,
-                                      check=audio.check, frames=audio.frames)
-        except RuntimeError as e:  # torch, inside the check: do without it
-            log.warning("Whisper could not check the hesitations in %s (%s); they are "
-                        "reported from the audio alone", audio.name, e)
-            return detect_hesitations(audio.samples, transcript.words, text_fillers=said,
-                                      frames=audio.frames)
+        return detect_hesitations(audio.samples, transcript.words, text_fillers=said,
+                                  check=audio.check, frames=audio.frames)
+    except RuntimeError as e:  # torch, inside the check
+        log.warning("Whisper could not check the hesitations in %s (%s); none are "
+                    "reported", audio.name, e)
+        return None
     except (MockvoiceError, OSError, ValueError) as e:
         log.warning("Could not look for hesitations in %s: %s", audio.name, e)
         return None

@@ -598,9 +598,9 @@ def test_report_carries_hesitations_beside_fillers_and_round_trips():
     assert report.hesitations == [] and report.hesitations_per_minute == 0.0
 
 
-def test_analyze_reports_from_the_audio_when_whisper_cannot_check(tmp_path, monkeypatch,
-                                                                   capsys):
-    """A torch error inside Whisper's second opinion costs the check, not the report."""
+def test_analyze_leaves_out_what_whisper_cannot_check(tmp_path, monkeypatch, capsys):
+    """A torch error inside Whisper's second opinion costs the hesitations (a finding the
+    check cannot settle is left out), not the report."""
     from fakes import FakeTranscriber  # type: ignore[import-not-found]
 
     from mockvoice import cli
@@ -624,5 +624,4 @@ def test_analyze_reports_from_the_audio_when_whisper_cannot_check(tmp_path, monk
     assert cli.main(["analyze", str(wav), "--question", "1", "--json"]) == 0
     out, err = capsys.readouterr()
     assert "could not check the hesitations" in err and "shape mismatch" in err
-    (h,) = json.loads(out)["hesitations"]
-    assert abs(h["start"] - 0.70) < 0.06
+    assert json.loads(out)["hesitations"] == []
