@@ -173,7 +173,8 @@ def key_reader(stdin: TextIO | None) -> Iterator[Callable[[float], list[str]]]:
     import tty
 
     saved = termios.tcgetattr(fd)
-    tty.setcbreak(fd)
+    # TCSANOW: a key pressed while the stream opened is kept (the default discards it).
+    tty.setcbreak(fd, termios.TCSANOW)
     try:
         def read(timeout: float) -> list[str]:
             ready, _, _ = select.select([fd], [], [], timeout)
