@@ -348,7 +348,10 @@ class _FinishChecks:
 
     def __call__(self, audio: np.ndarray, words: list[Word], settled: int) -> bool:
         a = self._answer
-        if a.rate != SAMPLE_RATE or not a.transcript.timed:
+        # Not before the reply's first words are settled (its first pause), so Whisper
+        # does not take both cores as the reply begins (a reply recorded so in a test
+        # once had 60 ms of dropouts, and tiny.en misheard it).
+        if not words or a.rate != SAMPLE_RATE or not a.transcript.timed:
             return False
         return bool(a.ahead(a.samples, a.transcript.words, len(a.samples)))
 
