@@ -107,17 +107,24 @@ def test_practice_round_records_transcribes_and_reports(practice, spoken_answer:
     assert "hiking" in out.lower() and "Session" in out
 
 
-def test_kill_9_mid_answer_keeps_the_recording(practice, spoken_answer: Path) -> None:
-    rec, start = practice
-    proc = start("--questions", "1", "--max-seconds", "60")
-    wav = wait_for_wav(rec, proc)
+def kill_9_while_playing(proc: subprocess.Popen[str], clip: Path, after_s: float) -> float:
+    """Play ``clip`` into the microphone and kill -9 the round ``after_s`` into it;
+    returns how long it had been recording by then."""
     started = time.monotonic()
-    player = play(spoken_answer)
-    time.sleep(4.0)
+    player = play(clip)
+    time.sleep(after_s)
     os.kill(proc.pid, signal.SIGKILL)
     recorded_for = time.monotonic() - started
     proc.wait()
     player.wait(timeout=60)
+    return recorded_for
+
+
+def test_kill_9_mid_answer_keeps_the_recording(practice, spoken_answer: Path) -> None:
+    rec, start = practice
+    proc = start("--questions", "1", "--max-seconds", "60")
+    wav = wait_for_wav(rec, proc)
+    recorded_for = kill_9_while_playing(proc, spoken_answer, 4.0)
     seconds = wav_seconds(wav)  # ffmpeg opens it
     assert recorded_for - 0.5 <= seconds <= recorded_for + 0.2
 
@@ -276,13 +283,7 @@ def test_kill_9_during_a_follow_up_keeps_both_recordings(practice, achievement) 
     wav = wait_for_wav(rec, proc, pattern="q04-*.wav")
     play(answer_clip).wait(timeout=60)
     reply = wait_for_wav(rec, proc, pattern="q04-*.f1.wav")
-    started = time.monotonic()
-    player = play(reply_clip)
-    time.sleep(2.0)
-    os.kill(proc.pid, signal.SIGKILL)
-    recorded_for = time.monotonic() - started
-    proc.wait()
-    player.wait(timeout=60)
+    recorded_for = kill_9_while_playing(proc, reply_clip, 2.0)
     assert wav_seconds(wav) >= wav_seconds(answer_clip)  # ffmpeg opens both
     assert recorded_for - 0.7 <= wav_seconds(reply) <= recorded_for + 0.2
     folder = wav.parent
